@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The architecture in one glance:
+//   SamtalerFeed       reading feed files, JSON, validation against the contract, reference data,
+//                      the personnummer, Copenhagen time, the synthetic generator  (pure Swift)
+//   SamtalerPseudonym  keyed HMAC-SHA256 pseudonyms and the key file             (OpenSSL libcrypto)
+//   PostgresClient     the only module that speaks libpq: connections, results, errors, COPY
+//   SamtalerWarehouse  migrations, the load into the star schema, reports, the ministry extract
+//   samtaler           the command line: a thin shell over the modules above
+let package = Package(
+    name: "samtaler",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "samtaler", targets: ["samtaler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "PostgresClient", dependencies: ["CLibPQ"]),
+        .target(name: "SamtalerFeed", dependencies: ["CZlib"]),
+        .target(name: "SamtalerPseudonym", dependencies: ["COpenSSL"]),
+        .target(name: "SamtalerWarehouse", dependencies: ["PostgresClient", "SamtalerFeed", "SamtalerPseudonym"]),
+        .executableTarget(name: "samtaler", dependencies: [
+            "SamtalerWarehouse", "SamtalerFeed", "SamtalerPseudonym",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SamtalerFeedTests", dependencies: ["SamtalerFeed"]),
+        .testTarget(name: "SamtalerPseudonymTests", dependencies: ["SamtalerPseudonym"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
+        .testTarget(name: "SamtalerWarehouseTests", dependencies: ["SamtalerWarehouse", "SamtalerFeed", "SamtalerPseudonym", "PostgresClient"]),
+        .testTarget(name: "SamtalerCLITests", dependencies: ["PostgresClient"]),
+    ]
+)

@@ -1,0 +1,98 @@
+import Foundation
+
+/// What one run of `samtaler load` did. The same figures go to the terminal, to
+/// `--summary-json` and to the batch table (`samtaler.dim_batch`).
+public struct LoadSummary: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// Every accepted line was published.
+        case published = "publiceret"
+        /// The rejected share was over `--max-reject-ratio`: nothing was published.
+        case overThreshold = "over_taerskel"
+    }
+
+    public var batch: Int = 0
+    public var files: [String] = []
+    public var read = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var rejectedByRule: [String: Int] = [:]
+    public var new = 0
+    public var changed = 0
+    public var withdrawn = 0
+    public var unchanged = 0
+    public var seconds = 0.0
+    public var status: Status = .published
+    public var maxRejectRatio = 0.1
+    public var rejectsFile: String?
+    /// new/changed/withdrawn per kind of registration.
+    public var byRegistrering: [String: [String: Int]] = [:]
+
+    public var linesPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
+    public var published: Bool { status == .published }
+
+    /// The summary as a JSON object (keys sorted, so the file is stable).
+    public func json() -> String {
+        func obj(_ d: [String: Int]) -> String {
+            "{" + d.keys.sorted().map { "\(JSONText.string($0)):\(d[$0]!)" }.joined(separator: ",") + "}"
+        }
+        var parts: [String] = []
+        parts.append("\"batch\":\(batch)")
+        parts.append("\"status\":\(JSONText.string(status.rawValue))")
+        parts.append("\"published\":\(published)")
+        parts.append("\"files\":[" + files.map(JSONText.string).joined(separator: ",") + "]")
+        parts.append("\"read\":\(read)")
+        parts.append("\"accepted\":\(accepted)")
+        parts.append("\"rejected\":\(rejected)")
+        parts.append("\"rejected_by_rule\":" + obj(rejectedByRule))
+        parts.append("\"new\":\(new)")
+        parts.append("\"changed\":\(changed)")
+        parts.append("\"withdrawn\":\(withdrawn)")
+        parts.append("\"unchanged\":\(unchanged)")
+        parts.append("\"by_registrering\":{" + byRegistrering.keys.sorted().map { "\(JSONText.string($0)):\(obj(byRegistrering[$0]!))" }.joined(separator: ",") + "}")
+        parts.append("\"max_reject_ratio\":\(maxRejectRatio)")
+        parts.append("\"rejects_file\":" + (rejectsFile.map(JSONText.string) ?? "null"))
+        parts.append("\"seconds\":" + String(format: "%.3f", seconds))
+        parts.append("\"lines_per_second\":" + String(format: "%.1f", linesPerSecond))
+        return "{" + parts.joined(separator: ",") + "}\n"
+    }
+
+    /// The summary for a person at a terminal.
+    public func text() -> String {
+        var lines: [String] = []
+        let verdict = published ? "published" : "NOT published: rejected share over --max-reject-ratio \(maxRejectRatio)"
+        lines.append("batch \(batch): \(verdict)")
+        lines.append("files      \(files.count): " + files.joined(separator: ", "))
+        lines.append("read       " + Self.thousands(read))
+        lines.append("accepted   " + Self.thousands(accepted))
+        let share = read > 0 ? String(format: " (%.2f%%)", 100 * Double(rejected) / Double(read)) : ""
+        lines.append("rejected   " + Self.thousands(rejected) + share)
+        for (rule, n) in rejectedByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("  " + Self.thousands(n).leftPadded(9) + "  " + rule)
+        }
+        if published {
+            lines.append("new        " + Self.thousands(new))
+            lines.append("changed    " + Self.thousands(changed))
+            lines.append("withdrawn  " + Self.thousands(withdrawn))
+            lines.append("unchanged  " + Self.thousands(unchanged) + " (accepted lines that changed nothing)")
+        }
+        if let rejectsFile { lines.append("rejects    " + rejectsFile) }
+        lines.append(String(format: "seconds    %.2f", seconds))
+        lines.append("lines/s    " + Self.thousands(Int(linesPerSecond.rounded())))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// 1234567 → "1,234,567".
+    public static func thousands(_ n: Int) -> String {
+        let s = String(n.magnitude)
+        var out = ""
+        for (i, ch) in s.enumerated() {
+            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import PostgresClient
+import SamtalerFeed
+import SamtalerPseudonym
+
+/// What `samtaler load` is asked to do.
+public struct LoadOptions: Sendable {
+    public var files: [String]
+    /// Where rejected lines go; default `samtaler-batch-N.rejects.jsonl` in the current directory.
+    public var rejectsPath: String?
+    public var summaryJSONPath: String?
+    /// The largest share of rejected lines (0...1) that still publishes.
+    public var maxRejectRatio: Double = 0.1
+    /// Wait for another load to finish (true), or stop at once (false).
+    public var waitForLock = true
+    /// Give up waiting for the lock after this many seconds (nil: wait as long as it takes).
+    public var lockTimeoutSeconds: Int?
+    /// Show progress on standard error (the CLI turns it on for a terminal).
+    public var showProgress = false
+
+    public init(files: [String]) { self.files = files }
+}
+
+/// The nightly load: reads feed files, validates every line, pseudonymizes, streams rows with
+/// COPY and publishes them set-based, all in one transaction (one run = one batch).
+public final class Loader {
+    let conn: PGConnection
+    let pseudonymizer: Pseudonymizer
+    let log: (String) -> Void
+    public static let keyFingerprintSetting = "pseudonym_noegle_fingeraftryk"
+
+    /// `log` receives progress and notices for the operator (never a personnummer or a name).
+    public init(conn: PGConnection, key: PseudonymKey, log: @escaping (String) -> Void = { _ in }) {
+        self.conn = conn
+        pseudonymizer = Pseudonymizer(key: key)
+        self.log = log
+    }
+
+    public func run(_ options: LoadOptions) throws(WarehouseError) -> LoadSummary {
+        guard (0...1).contains(options.maxRejectRatio) else {
+            throw .usage("--max-reject-ratio must be a fraction from 0 to 1, got \(options.maxRejectRatio)")
+        }
+        guard !options.files.isEmpty else { throw .usage("no feed files given") }
+        for f in options.files { try Self.checkReadable(f) }
+        var summaryFile: OutputFile?
+        if let p = options.summaryJSONPath { summaryFile = try OutputFile(path: p) }
+
+        try Migrator.checkSchema(conn)
+        let dimensions: Dimensions
+        do {
+            dimensions = try Dimensions.read(conn)
+            try checkKeyFingerprint()
+            try acquireLock(options)
+        } catch let e as WarehouseError { throw e } catch let e as PGError {
+            throw WarehouseError.from(e, doing: "preparing the load")
+        } catch { throw .internal("preparing the load: \(error)") }
+        defer { _ = try? conn.execute("SELECT pg_advisory_unlock($1)", [String(Migrator.writerLockKey)]) }
+
+        let started = Date()
+        var summary = LoadSummary()
+        summary.files = options.files
+        summary.maxRejectRatio = options.maxRejectRatio
+        var inTransaction = false
+        do {
+            try conn.execute("BEGIN")
+            inTransaction = true
+            summary.batch = Int(try conn.scalar("SELECT nextval('samtaler.batch_seq')") ?? "") ?? 0
+            let rejectsPath = options.rejectsPath ?? "samtaler-batch-\(summary.batch).rejects.jsonl"
+            let rejects = try RejectsFile(path: rejectsPath)
+            summary.rejectsFile = rejectsPath
+            try conn.execute("SELECT samtaler.create_stage()")
+            let copy = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
+            try stream(options, dimensions: dimensions, copy: copy, rejects: rejects, summary: &summary, started: started)
+            try copy.finish()
+
+            let share = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
+            if share > options.maxRejectRatio {
+                try conn.execute("ROLLBACK")
+                inTransaction = false
+                summary.status = .overThreshold
+                summary.seconds = Date().timeIntervalSince(started)
+                try recordBatch(summary)
+                try rejects.commit()
+                try summaryFile?.write(summary.json())
+                return summary
+            }
+
+            let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
+                                          [String(summary.batch)])
+            for i in 0..<merged.rowCount {
+                let counts = ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
+                summary.byRegistrering[merged.value(i, 0) ?? "?"] = counts
+                summary.new += counts["new"]!
+                summary.changed += counts["changed"]!
+                summary.withdrawn += counts["withdrawn"]!
+            }
+            summary.unchanged = summary.accepted - summary.new - summary.changed - summary.withdrawn
+            summary.seconds = Date().timeIntervalSince(started)
+            try recordBatch(summary)
+            // The rejects file gets its name before the data are published: nothing is lost if this fails.
+            try rejects.commit()
+            try conn.execute("COMMIT")
+            inTransaction = false
+        } catch {
+            if inTransaction { _ = try? conn.execute("ROLLBACK") }
+            var failed = summary
+            failed.seconds = Date().timeIntervalSince(started)
+            try? recordBatch(failed, failed: true)
+            switch error {
+            case let e as WarehouseError: throw e
+            case let e as PGError: throw WarehouseError.from(e, doing: "loading batch \(summary.batch); nothing was published")
+            case let e as FeedReadError: throw WarehouseError.input("\(e.description); nothing was published")
+            default: throw WarehouseError.internal("loading batch \(summary.batch): \(error); nothing was published")
+            }
+        }
+        do { try summaryFile?.write(summary.json()) } catch {
+            throw .output("batch \(summary.batch) was published, but the summary file could not be written: \(error)")
+        }
+        return summary
+    }
+
+    /// Reads every file, validates every line, and streams accepted rows into COPY.
+    private func stream(_ options: LoadOptions, dimensions: Dimensions, copy: PGCopyWriter, rejects: RejectsFile,
+                        summary: inout LoadSummary, started: Date) throws {
+        let validator = Validator(reference: dimensions.reference)
+        let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
+        let progress = options.showProgress ? ProgressLine() : nil
+        for (fileIndex, path) in options.files.enumerated() {
+            let reader: FeedReader
+            do { reader = try FeedReader(path: path, maxLineBytes: Validator.maxLineBytes) } catch {
+                throw WarehouseError.input(error.description)
+            }
+            var counted = 0
+            try reader.forEachLine { number, bytes, truncated in
+                summary.read += 1
+                switch validator.validate(line: bytes, truncated: truncated) {
+                case .accepted(let registration):
+                    summary.accepted += 1
+                    let seq = Int64(fileIndex) << 40 | Int64(number)
+                    try copy.withBuffer { buffer in encoder.encode(registration, seq: seq, into: &buffer) }
+                case .rejected(let id, let reasons):
+                    summary.rejected += 1
+                    for key in Set(reasons.map(\.key)) { summary.rejectedByRule[key, default: 0] += 1 }
+                    try rejects.write(file: path, line: number, id: id, reasons: reasons, raw: bytes, truncated: truncated)
+                }
+                counted += 1
+                if counted & 0x3FFF == 0, let progress {
+                    progress.show(file: path, index: fileIndex, of: options.files.count, lines: summary.read,
+                                  fraction: reader.fileSize > 0 ? Double(reader.bytesRead) / Double(reader.fileSize) : 0,
+                                  elapsed: Date().timeIntervalSince(started))
+                }
+            }
+        }
+        progress?.finish()
+    }
+
+    private func recordBatch(_ s: LoadSummary, failed: Bool = false) throws {
+        let byRule = "{" + s.rejectedByRule.keys.sorted().map { "\(JSONText.string($0)):\(s.rejectedByRule[$0]!)" }.joined(separator: ",") + "}"
+        let files = "{" + s.files.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+        try conn.execute("""
+            INSERT INTO samtaler.dim_batch (batch_key, startet, afsluttet, status, filer, read, accepted, rejected, new, changed,
+                withdrawn, unchanged, rejected_by_rule, seconds, lines_per_second, samtaler_version)
+            VALUES ($1, now() - make_interval(secs => $2::double precision), now(), $3, $4::text[], $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $2::numeric, $13::numeric, $14)
+            ON CONFLICT (batch_key) DO NOTHING
+            """, [String(s.batch), String(format: "%.3f", s.seconds), failed ? "fejlet" : s.status.rawValue, files,
+                  String(s.read), String(s.accepted), String(s.rejected), String(s.new), String(s.changed), String(s.withdrawn),
+                  String(s.unchanged), byRule, String(format: "%.1f", s.linesPerSecond), SamtalerVersion.current])
+    }
+
+    private func checkKeyFingerprint() throws {
+        let mine = pseudonymizer.fingerprint
+        if let stored = try conn.scalar("SELECT vaerdi FROM samtaler.indstilling WHERE navn = $1", [Self.keyFingerprintSetting]) {
+            guard stored == mine else {
+                throw WarehouseError.configuration("""
+                    the pseudonym key is not the one this warehouse was loaded with: the same person would get a new pseudonym.
+                    Use the original key file (SAMTALER_PSEUDONYM_KEY_FILE); a new key needs a new warehouse.
+                    """)
+            }
+        } else {
+            try conn.execute("INSERT INTO samtaler.indstilling (navn, vaerdi) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                             [Self.keyFingerprintSetting, mine])
+        }
+    }
+
+    /// Two loads never interleave: a session advisory lock, held until the run ends.
+    private func acquireLock(_ options: LoadOptions) throws {
+        let key = String(Migrator.writerLockKey)
+        if try conn.scalar("SELECT pg_try_advisory_lock($1)", [key]) == "t" { return }
+        let holder = try conn.scalar("""
+            SELECT 'process ' || a.pid || coalesce(' (' || a.application_name || ', since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') || ')', '')
+            FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint
+            LIMIT 1
+            """, [key]) ?? "another session"
+        guard options.waitForLock else {
+            throw WarehouseError.unavailable("another load or migration holds the warehouse (database \(holder)); nothing was loaded. Run again when it has finished, or use --wait")
+        }
+        log("waiting for another load or migration to finish (database \(holder)) ...")
+        if let t = options.lockTimeoutSeconds { try conn.execute("SET lock_timeout = '\(max(t, 1))s'") }
+        do {
+            try conn.execute("SELECT pg_advisory_lock($1)", [key])
+        } catch {
+            // A typed PGError: 55P03 is lock_timeout expiring.
+            if error.sqlState == "55P03" {
+                throw WarehouseError.unavailable("gave up waiting \(options.lockTimeoutSeconds ?? 0) s for the warehouse lock held by \(holder); nothing was loaded")
+            }
+            throw error
+        }
+        try conn.execute("SET lock_timeout = 0")
+    }
+
+    static func checkReadable(_ path: String) throws(WarehouseError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .input("\(path): \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .input("\(path): not a regular file") }
+        guard access(path, R_OK) == 0 else { throw .input("\(path): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// An output file that is created (and so checked) before the work, and written whole at the end.
+struct OutputFile {
+    let path: String
+
+    init(path: String) throws(WarehouseError) {
+        self.path = path
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .output("cannot create \(path): \(String(cString: strerror(errno)))") }
+        close(fd)
+    }
+
+    func write(_ text: String) throws(WarehouseError) {
+        let tmp = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)), rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw .output("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// One self-overwriting progress line on standard error.
+final class ProgressLine {
+    private var last = Date.distantPast
+
+    func show(file: String, index: Int, of count: Int, lines: Int, fraction: Double, elapsed: Double) {
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.25 else { return }
+        last = now
+        let rate = elapsed > 0 ? Int(Double(lines) / elapsed) : 0
+        let name = (file as NSString).lastPathComponent
+        let text = String(format: "\r  file %d/%d %@  %3.0f%%  %@ lines  %@ lines/s ", index + 1, count, name,
+                          min(fraction, 1) * 100, LoadSummary.thousands(lines), LoadSummary.thousands(rate))
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}
+
+/// The version of this program, recorded with every batch.
+public enum SamtalerVersion {
+    public static let current = "0.1.0"
+}

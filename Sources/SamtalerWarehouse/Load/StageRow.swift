@@ -1,0 +1,196 @@
+import SamtalerFeed
+import SamtalerPseudonym
+
+/// Turns a validated registration into one row of COPY text for `samtaler_stage`
+/// (column order as in `samtaler.create_stage()`, sql/migrations/0002_load_merge.sql).
+///
+/// This is where the personnummer ends: it becomes a pseudonym, an age band and a gender,
+/// and only those are written.
+struct StageRowEncoder {
+    let dimensions: Dimensions
+    let pseudonymizer: Pseudonymizer
+    private let unknownAge: Int
+    private let unknownGender: Int
+
+    init(dimensions: Dimensions, pseudonymizer: Pseudonymizer) {
+        self.dimensions = dimensions
+        self.pseudonymizer = pseudonymizer
+        unknownAge = dimensions.aldersgruppe[dimensions.reference.aldersgruppe(forAge: nil)] ?? 0
+        unknownGender = dimensions.koen["U"] ?? 0
+    }
+
+    static let columns = """
+        seq, kind, noegle, indberetter_key, akasse_kode, registreret, annulleret, person_pseudonym, dato_key, afholdt_tid,
+        samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key, koen_key,
+        aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog, tidlig_opfoelgning, cv_fyldestgoerende,
+        cv_godkendelse, raadighedsvurdering, videregivet_til_akasse, deltager_roller, deltager_former,
+        antal_jobmaal, antal_fagomraader, antal_ansoegninger, med_omfang, med_formaal, med_stillingskilder
+        """
+
+    /// The keyed hash of a registration's natural key (registrering, indberetter type and kode, id).
+    func naturalKey(_ r: Registration) -> [UInt8] {
+        pseudonymizer.registration(Array("\(r.registrering.rawValue)|\(r.indberetter.type.rawValue)|\(r.indberetter.kode)|\(r.id)".utf8))
+    }
+
+    /// Appends the row for `r` (with its line end) to `out`.
+    func encode(_ r: Registration, seq: Int64, into out: inout [UInt8]) {
+        var w = RowWriter(out: out)
+        out = []
+        w.int(Int(seq))
+        w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
+        w.uuid(naturalKey(r))
+        if let key = dimensions.indberetter["\(r.indberetter.type.rawValue):\(r.indberetter.kode)"] {
+            w.int(key); w.null()
+        } else {
+            w.null(); w.text(r.indberetter.kode)
+        }
+        w.text(r.registreret.postgresText)
+        w.bool(r.isWithdrawal)
+        switch r.body {
+        case nil:
+            for _ in 0..<26 { w.null() }
+        case .samtale(let s):
+            person(s.person, on: s.afholdtDato, &w)
+            w.int(s.afholdtDato.key)
+            if let t = s.afholdtTid { w.text(t.postgresText) } else { w.null() }
+            w.int(dimensions.samtaletype[s.samtaletype])
+            w.int(dimensions.samtaleform[s.samtaleform])
+            w.int(s.kontaktgruppe.flatMap { dimensions.kontaktgruppe[$0] })
+            w.int(s.visitationsgruppe.flatMap { dimensions.visitationsgruppe[$0] })
+            ageAndGender(s.person, on: s.afholdtDato, &w)
+            w.bool(s.aftale?.forpligtende)
+            w.bool(s.aftale?.saerligIndsats)
+            w.bool(s.aftale?.medTekst)
+            w.bool(s.akasseDeltog)
+            w.bool(s.tidligOpfoelgning)
+            w.bool(s.cvFyldestgoerende)
+            w.text(s.cvGodkendelse)
+            w.text(s.raadighedsvurdering)
+            w.bool(s.videregivetTilAkasse)
+            w.intArray(s.deltagere.map { dimensions.deltagerrolle[$0.rolle] ?? 0 })
+            w.intArray(s.deltagere.map { dimensions.deltagelsesform[$0.deltagelsesform] ?? 0 })
+            for _ in 0..<6 { w.null() }
+        case .minplan(let m):
+            let date = r.registreret.copenhagenDate
+            person(m.person, on: date, &w)
+            w.int(date.key)
+            for _ in 0..<4 { w.null() }     // afholdt_tid, samtaletype, samtaleform, kontaktgruppe
+            w.null()                         // visitationsgruppe
+            ageAndGender(m.person, on: date, &w)
+            for _ in 0..<11 { w.null() }    // aftale ... deltager_former
+            w.int(m.antalJobmaal)
+            for _ in 0..<5 { w.null() }
+        case .jobsoegningskrav(let j):
+            let date = r.registreret.copenhagenDate
+            person(j.person, on: date, &w)
+            w.int(date.key)
+            for _ in 0..<5 { w.null() }
+            ageAndGender(j.person, on: date, &w)
+            for _ in 0..<11 { w.null() }
+            w.null()
+            w.int(j.antalFagomraader)
+            w.int(j.antalAnsoegninger)
+            w.bool(j.medOmfang)
+            w.bool(j.medFormaal)
+            w.bool(j.medStillingskilder)
+        }
+        w.end()
+        out = w.out
+    }
+
+    private func person(_ p: Personnummer.Parsed, on date: CivilDate, _ w: inout RowWriter) {
+        switch p {
+        case .unknown: w.null()
+        case .person(let cpr): w.uuid(pseudonymizer.person(digits: cpr.digits))
+        }
+    }
+
+    private func ageAndGender(_ p: Personnummer.Parsed, on date: CivilDate, _ w: inout RowWriter) {
+        switch p {
+        case .unknown:
+            w.int(unknownAge)
+            w.int(unknownGender)
+        case .person(let cpr):
+            let band = dimensions.reference.aldersgruppe(forAge: cpr.birthDate.age(on: date))
+            w.int(dimensions.aldersgruppe[band] ?? unknownAge)
+            w.int(dimensions.koen[cpr.gender.rawValue] ?? unknownGender)
+        }
+    }
+}
+
+/// Writes fields of PostgreSQL's COPY text format: tab between fields, `\N` for NULL.
+struct RowWriter {
+    var out: [UInt8]
+    private var first = true
+
+    init(out: [UInt8]) { self.out = out }
+
+    private mutating func sep() {
+        if first { first = false } else { out.append(9) }
+    }
+
+    mutating func null() { sep(); out.append(92); out.append(78) }
+
+    mutating func int(_ v: Int?) {
+        guard let v else { null(); return }
+        sep()
+        appendDecimal(v)
+    }
+
+    private mutating func appendDecimal(_ v: Int) {
+        if v < 0 { out.append(45) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { d[n] = UInt8(48 + m % 10); m /= 10; n += 1 } while m > 0
+            while n > 0 { n -= 1; out.append(d[n]) }
+        }
+    }
+
+    mutating func bool(_ v: Bool?) {
+        guard let v else { null(); return }
+        sep()
+        out.append(v ? 116 : 102)
+    }
+
+    /// Text that the program produced (codes, timestamps); escaped all the same.
+    mutating func text(_ v: String?) {
+        guard let v else { null(); return }
+        sep()
+        for b in v.utf8 {
+            switch b {
+            case 92: out.append(92); out.append(92)
+            case 9: out.append(92); out.append(116)
+            case 10: out.append(92); out.append(110)
+            case 13: out.append(92); out.append(114)
+            default: out.append(b)
+            }
+        }
+    }
+
+    mutating func uuid(_ b: [UInt8]) {
+        sep()
+        let hex: StaticString = "0123456789abcdef"
+        hex.withUTF8Buffer { h in
+            for (i, x) in b.prefix(16).enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(45) }
+                out.append(h[Int(x >> 4)]); out.append(h[Int(x & 15)])
+            }
+        }
+    }
+
+    mutating func intArray(_ v: [Int]) {
+        sep()
+        out.append(123)
+        for (i, x) in v.enumerated() {
+            if i > 0 { out.append(44) }
+            appendDecimal(x)
+        }
+        out.append(125)
+    }
+
+    mutating func end() { out.append(10) }
+}

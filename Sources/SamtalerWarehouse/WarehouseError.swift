@@ -1,0 +1,57 @@
+import PostgresClient
+
+/// The failures an operator must tell apart, each with its exit code (sysexits.h).
+public enum WarehouseError: Error, CustomStringConvertible {
+    /// 64: the command line is wrong.
+    case usage(String)
+    /// 65: the data are not good enough to publish.
+    case data(String)
+    /// 66: an input file is missing or unreadable.
+    case input(String)
+    /// 69/75: the database is unavailable; retry later.
+    case unavailable(String)
+    /// 70: a bug or an unexpected database error.
+    case `internal`(String)
+    /// 73: an output file cannot be created or written.
+    case output(String)
+    /// 78: configuration: schema missing or too new, no key, wrong key, bad reference data.
+    case configuration(String)
+
+    public var exitCode: Int32 {
+        switch self {
+        case .usage: return 64
+        case .data: return 65
+        case .input: return 66
+        case .unavailable: return 75
+        case .internal: return 70
+        case .output: return 73
+        case .configuration: return 78
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .usage(let m), .data(let m), .input(let m), .unavailable(let m), .internal(let m), .output(let m), .configuration(let m):
+            return m
+        }
+    }
+
+    /// Classifies a database error: unavailable servers and lost connections are retryable (75),
+    /// authentication problems are configuration (78), the rest internal (70).
+    public static func from(_ e: PGError, doing what: String) -> WarehouseError {
+        if e.isAuthentication { return .configuration("\(what): the database refused the login: \(e.description)") }
+        if e.isUnavailable { return .unavailable("\(what): the database is unavailable, retry later: \(e.description)") }
+        if e.sqlState == "3F000" || e.sqlState == "42P01" {
+            return .configuration("\(what): the warehouse schema is missing; run `samtaler migrate` first (\(e.description))")
+        }
+        if e.sqlState == "3D000" { return .configuration("\(what): \(e.description)") }
+        return .internal("\(what): database error: \(e.description)")
+    }
+}
+
+extension PGConnection {
+    /// Opens a connection, turning failures into operator-facing errors.
+    public static func open(_ conninfo: String?) throws(WarehouseError) -> PGConnection {
+        do { return try PGConnection(conninfo) } catch { throw WarehouseError.from(error, doing: "connecting to the database") }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import SamtalerFeed
+import SamtalerWarehouse
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a realistic, deterministic synthetic feed.",
+        discussion: """
+            For demos, tests and benchmarks: both kinds of indberetter, every samtaletype with the
+            fields it requires, participants, a national spread of kommuner, corrections,
+            withdrawals, versions out of order, Min Plan drafts and job search requirements,
+            and a small share of deliberately invalid lines. The same --rows and --seed give
+            the same bytes on any machine. No real person is in it.
+            """)
+
+    @Option(help: "Number of lines.")
+    var rows: Int
+
+    @Option(help: "Seed of the random generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Where to write the feed (JSON Lines).", valueName: "file"))
+    var out: String
+
+    @Option(help: ArgumentHelp("First conversation date.", valueName: "YYYY-MM-DD"))
+    var from: String = "2024-01-01"
+
+    @Option(help: ArgumentHelp("Last conversation date.", valueName: "YYYY-MM-DD"))
+    var to: String = "2025-12-31"
+
+    @Option(name: .customLong("invalid-share"), help: ArgumentHelp("Share of deliberately invalid lines.", valueName: "fraction"))
+    var invalidShare: Double = 0.01
+
+    func validate() throws {
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
+        guard CivilDate(iso: from) != nil, CivilDate(iso: to) != nil else { throw ValidationError("--from and --to are dates YYYY-MM-DD") }
+        guard (0...1).contains(invalidShare) else { throw ValidationError("--invalid-share is a fraction from 0 to 1") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let reference: ReferenceData
+            do { reference = try ReferenceData.load(directory: try SQLDirectory.locate() + "/reference") } catch let e as WarehouseError {
+                throw e
+            } catch { throw WarehouseError.configuration("reference data: \(error)") }
+            let options = SyntheticFeedOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
+                                               invalidShare: invalidShare)
+            let stats: SyntheticFeedStats
+            do { stats = try SyntheticFeed.write(to: out, options: options, reference: reference) } catch {
+                throw WarehouseError.output("cannot write \(out): \(error)")
+            }
+            print("wrote \(LoadSummary.thousands(stats.lines)) lines to \(out): \(LoadSummary.thousands(stats.samtaler)) samtaler, "
+                  + "\(LoadSummary.thousands(stats.minplaner)) Min Plan drafts, \(LoadSummary.thousands(stats.jobsoegningskrav)) job search requirements "
+                  + "(\(LoadSummary.thousands(stats.corrections)) corrections, \(LoadSummary.thousands(stats.withdrawals)) withdrawals), "
+                  + "\(LoadSummary.thousands(stats.invalid)) deliberately invalid")
+        }
+    }
+}

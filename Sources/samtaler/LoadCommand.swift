@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import SamtalerPseudonym
+import SamtalerWarehouse
+
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load feed files into the warehouse as one batch.",
+        discussion: """
+            Reads each FILE (JSON Lines, or gzip-compressed when the name ends in .gz), checks
+            every line against the feed contract (docs/feed.md), pseudonymizes the person and
+            publishes all accepted lines of all files together in one transaction, or none.
+
+            Every rejected line goes whole to the rejects file (JSON Lines: file, line, id,
+            reasons with field, rule and the regulation's paragraph, and the raw line), so it
+            can be corrected and fed again. The rejects file is created with mode 0600: it may
+            hold personnumre and names. Nothing of a rejected line reaches the database.
+
+            Versions: of all versions of a registration the one with the latest `registreret`
+            is current, across files and runs; loading the same files again changes nothing.
+
+            The pseudonym key comes from $SAMTALER_PSEUDONYM_KEY_FILE (a path) or
+            $SAMTALER_PSEUDONYM_KEY (see `samtaler keygen`).
+
+            Exit codes: 0 published; 65 more lines rejected than --max-reject-ratio allows
+            (nothing published; rejects and summary still written); 66 a file is missing or
+            unreadable; 73 an output file cannot be written; 75 the database is unavailable or
+            another load holds it (retry later); 78 configuration (no key, wrong key, no schema).
+            """)
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("Feed files (.jsonl or .jsonl.gz).", valueName: "file"))
+    var files: [String]
+
+    @Option(help: ArgumentHelp("Write rejected lines here (default: samtaler-batch-N.rejects.jsonl).", valueName: "file"))
+    var rejects: String?
+
+    @Option(name: .customLong("summary-json"), help: ArgumentHelp("Also write the run's summary as JSON here.", valueName: "file"))
+    var summaryJSON: String?
+
+    @Option(name: .customLong("max-reject-ratio"), help: ArgumentHelp(
+        "Publish nothing (exit 65) when more than this share of lines is rejected.", valueName: "fraction"))
+    var maxRejectRatio: Double = 0.1
+
+    @Flag(inversion: .prefixedNo, help: "When another load is running: wait for it (default), or stop at once with exit 75.")
+    var wait = true
+
+    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("Stop waiting for another load after this many seconds.", valueName: "seconds"))
+    var lockTimeout: Int?
+
+    @Flag(name: .long, help: "Print the summary as JSON on standard output instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard (0...1).contains(maxRejectRatio) else {
+            throw ValidationError("--max-reject-ratio must be a fraction from 0 to 1 (e.g. 0.1 for 10%)")
+        }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let key: PseudonymKey
+            do { key = try PseudonymKey.fromEnvironment() } catch {
+                throw WarehouseError.configuration("\(error)")
+            }
+            let conn = try PGConnection.open(db.database)
+            var options = LoadOptions(files: files)
+            options.rejectsPath = rejects
+            options.summaryJSONPath = summaryJSON
+            options.maxRejectRatio = maxRejectRatio
+            options.waitForLock = wait
+            options.lockTimeoutSeconds = lockTimeout
+            options.showProgress = isatty(STDERR_FILENO) == 1
+            let summary = try Loader(conn: conn, key: key, log: { note($0) }).run(options)
+            print(json ? summary.json() : summary.text(), terminator: "")
+            if !summary.published { throw ExitCode(65) }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import PostgresClient
+import Testing
+
+/// Runs the built `samtaler` binary as an operator would, and checks its output and exit codes.
+struct CLI {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static let binary: String = ProcessInfo.processInfo.environment["SAMTALER_BIN"] ?? root + "/.build/debug/samtaler"
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ args: [String], env: [String: String] = [:], in dir: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        e["SAMTALER_PSEUDONYM_KEY_FILE"] = nil
+        e["SAMTALER_PSEUDONYM_KEY"] = nil
+        e["SAMTALER_SQL_DIR"] = root + "/sql"
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        if let dir { p.currentDirectoryURL = URL(fileURLWithPath: dir) }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read both pipes concurrently so a full pipe never blocks the child.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A database and a folder for one end-to-end test.
+final class Sandbox {
+    let db: String
+    let dir: String
+    let keyFile: String
+
+    init() throws {
+        db = "samtaler_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        try PGConnection("dbname=postgres").execute("CREATE DATABASE \(db)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent(db).path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        keyFile = dir + "/pseudonym.key"
+    }
+
+    deinit {
+        _ = try? PGConnection("dbname=postgres").execute("DROP DATABASE IF EXISTS \(db) WITH (FORCE)")
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    var keyEnv: [String: String] { ["SAMTALER_PSEUDONYM_KEY_FILE": keyFile] }
+
+    func run(_ args: [String], key: Bool = true) throws -> CLI.Result {
+        try CLI.run(args + ["--database", "dbname=\(db)"], env: key ? keyEnv : [:], in: dir)
+    }
+
+    func json(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func helpTeaches() throws {
+        let top = try CLI.run(["--help"])
+        #expect(top.status == 0)
+        for word in ["migrate", "load", "keygen", "generate", "PGHOST", "Exit codes"] {
+            #expect(top.stdout.contains(word), "--help lacks \(word)")
+        }
+        let load = try CLI.run(["load", "--help"])
+        #expect(load.status == 0)
+        for word in ["--rejects", "--summary-json", "--max-reject-ratio", "SAMTALER_PSEUDONYM_KEY_FILE", "65", "75"] {
+            #expect(load.stdout.contains(word), "load --help lacks \(word)")
+        }
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try CLI.run(["load"]).status == 64)
+        #expect(try CLI.run(["load", "x.jsonl", "--max-reject-ratio", "1.5"]).status == 64)
+        #expect(try CLI.run(["frobnicate"]).status == 64)
+    }
+
+    @Test func endToEndLoadIsIdempotentAndSummarized() throws {
+        let s = try Sandbox()
+        #expect(try CLI.run(["keygen", s.keyFile]).status == 0)
+        let migrate = try s.run(["migrate"])
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(migrate.stdout.contains("migration(s) applied"))
+        let feed = s.dir + "/feed.jsonl"
+        let gen = try CLI.run(["generate", "--rows", "3000", "--seed", "7", "--out", feed])
+        #expect(gen.status == 0, "\(gen.stderr)")
+
+        let load = try s.run(["load", feed, "--rejects", s.dir + "/rejects.jsonl", "--summary-json", s.dir + "/summary.json"])
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stdout.contains("published"))
+        let summary = try s.json(s.dir + "/summary.json")
+        let read = summary["read"] as? Int ?? -1
+        let accepted = summary["accepted"] as? Int ?? -1
+        let rejected = summary["rejected"] as? Int ?? -1
+        #expect(read == 3000)
+        #expect(accepted + rejected == read)
+        #expect(rejected > 0)
+        #expect(summary["batch"] as? Int != nil)
+        let rejectLines = try String(contentsOfFile: s.dir + "/rejects.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(rejectLines.count == rejected)
+
+        let again = try s.run(["load", feed, "--rejects", s.dir + "/rejects2.jsonl", "--json"])
+        #expect(again.status == 0)
+        let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
+        #expect(second["new"] as? Int == 0 && second["changed"] as? Int == 0 && second["withdrawn"] as? Int == 0)
+        #expect(second["accepted"] as? Int == accepted)
+        // No personnummer or name of the feed reaches the terminal.
+        let text = try String(contentsOfFile: feed, encoding: .utf8)
+        let cprs = Set(matches(of: #""cpr":"([0-9-]{10,11})""#, in: text))
+        let names = Set(matches(of: #""navn":"([^"]+)""#, in: text))
+        #expect(cprs.count > 100 && names.count > 10)
+        let printed = load.stdout + load.stderr + again.stdout + again.stderr
+        for secret in cprs.union(names) where secret != "0000000000" {
+            #expect(!printed.contains(secret))
+        }
+    }
+
+    @Test func operatorErrorsHaveTheirExitCodes() throws {
+        let s = try Sandbox()
+        #expect(try CLI.run(["keygen", s.keyFile]).status == 0)
+        let feed = s.dir + "/feed.jsonl"
+        try (#"{"registrering":"samtale","id":"A","registreret":"2025-03-04T10:15:00+01:00","indberetter":{"type":"jobcenter","kode":"100"}}"# + "\n")
+            .write(toFile: feed, atomically: true, encoding: .utf8)
+
+        // No schema yet: 78, and it says what to do.
+        let noSchema = try s.run(["load", feed])
+        #expect(noSchema.status == 78)
+        #expect(noSchema.stderr.contains("samtaler migrate"))
+        #expect(try s.run(["migrate"]).status == 0)
+
+        // No key: 78, and it says how to make one.
+        let noKey = try s.run(["load", feed], key: false)
+        #expect(noKey.status == 78)
+        #expect(noKey.stderr.contains("samtaler keygen"))
+
+        // A key file others can read: 78.
+        let loose = s.dir + "/loose.key"
+        #expect(try CLI.run(["keygen", loose]).status == 0)
+        chmod(loose, 0o644)
+        let looseRun = try CLI.run(["load", feed, "--database", "dbname=\(s.db)"], env: ["SAMTALER_PSEUDONYM_KEY_FILE": loose], in: s.dir)
+        #expect(looseRun.status == 78)
+        #expect(looseRun.stderr.contains("chmod 600"))
+
+        // A missing input: 66, naming the file.
+        let missing = try s.run(["load", s.dir + "/nope.jsonl"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("nope.jsonl"))
+
+        // Every line bad: over the threshold, 65, rejects and summary still written.
+        let over = try s.run(["load", feed, "--rejects", s.dir + "/r.jsonl", "--summary-json", s.dir + "/s.json"])
+        #expect(over.status == 65)
+        #expect(FileManager.default.fileExists(atPath: s.dir + "/r.jsonl"))
+        #expect(try s.json(s.dir + "/s.json")["published"] as? Bool == false)
+
+        // An unreachable server: 75 (retry later).
+        let down = try CLI.run(["load", feed, "--database", "host=/nonexistent port=1 dbname=x"], env: s.keyEnv)
+        #expect(down.status == 75)
+        #expect(down.stderr.contains("unavailable"))
+    }
+}
+
+func matches(of pattern: String, in text: String) -> [String] {
+    let re = try! NSRegularExpression(pattern: pattern)
+    let ns = text as NSString
+    return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }
+}

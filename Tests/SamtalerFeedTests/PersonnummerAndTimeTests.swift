@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import SamtalerFeed
+
+struct PersonnummerTests {
+    static func person(_ s: String) -> Personnummer? {
+        if case .success(.person(let p)) = Personnummer.parse(s) { return p }
+        return nil
+    }
+
+    /// Digit 7 and the two-digit year give the century (the contract's table).
+    @Test(arguments: [
+        ("0101370123", 1937), ("0101993123", 1999),            // 0-3: 19YY
+        ("0101364123", 2036), ("0101374123", 1937),            // 4: 20YY when YY <= 36
+        ("0101369123", 2036), ("0101379123", 1937),            // 9: likewise
+        ("0101575123", 2057), ("0101585123", 1858),            // 5-8: 20YY when YY <= 57, else 18YY
+        ("0101008123", 2000), ("0101998123", 1899),
+    ])
+    func century(_ cpr: String, _ year: Int) {
+        #expect(Self.person(cpr)?.birthDate.year == year)
+    }
+
+    @Test(arguments: [
+        ("2902000234", false),   // 29 Feb 1900 does not exist
+        ("2902004234", true),    // 29 Feb 2000 does
+        ("2902960234", true),    // 1996 is a leap year
+        ("2902970234", false),
+        ("3104901234", false),   // 31 April
+        ("0000901234", false),   // day 0
+        ("3212901234", false),   // month 12 ok, day 32 not
+        ("3112901234", true),
+    ])
+    func realDates(_ cpr: String, _ valid: Bool) {
+        #expect((Self.person(cpr) != nil) == valid)
+    }
+
+    @Test func genderFromTheLastDigitAndModulus11IsNotARule() {
+        #expect(Self.person("0101901235")?.gender == .male)
+        #expect(Self.person("0101901234")?.gender == .female)
+        // 070761-4285 passes modulus 11; 010190-1235 fails it: both are valid personnumre.
+        #expect(Self.person("070761-4285") != nil)
+        #expect(Self.person("010190-1235") != nil)
+    }
+
+    @Test func unknownPersonAndFormats() {
+        #expect(Personnummer.parse("0000000000") == .success(.unknown))
+        #expect(Personnummer.parse("000000-0000") == .success(.unknown))
+        #expect(Personnummer.parse("0101901234") != .failure(.format))
+        #expect(Personnummer.parse("010190-1234") != .failure(.format))
+        for bad in ["", "010190123", "01019012345", "0101901-234", "０１０１９０１２３４", "010190 1234", "-101901234"] {
+            #expect(Personnummer.parse(bad) == .failure(.format), "\(bad)")
+        }
+    }
+
+    @Test func ageOnADate() {
+        let birth = CivilDate(year: 1990, month: 3, day: 4)!
+        #expect(birth.age(on: CivilDate(year: 2025, month: 3, day: 3)!) == 34)
+        #expect(birth.age(on: CivilDate(year: 2025, month: 3, day: 4)!) == 35)
+        #expect(Fixtures.reference.aldersgruppe(forAge: 35) == "35-39")
+        #expect(Fixtures.reference.aldersgruppe(forAge: -1) == "Ukendt")
+        #expect(Fixtures.reference.aldersgruppe(forAge: nil) == "Ukendt")
+        #expect(Fixtures.reference.aldersgruppe(forAge: 170) == "65 og derover")
+    }
+}
+
+struct TimeTests {
+    @Test func civilDateRoundTrips() {
+        for days in stride(from: -719_000, through: 2_900_000, by: 997) {
+            let d = CivilDate(daysSinceEpoch: days)
+            #expect(d.daysSinceEpoch == days)
+            #expect(CivilDate(year: d.year, month: d.month, day: d.day) == d)
+        }
+        #expect(CivilDate(iso: "2024-02-29")?.key == 20240229)
+        #expect(CivilDate(iso: "2023-02-29") == nil)
+        #expect(CivilDate(iso: "2023-2-28") == nil)
+        #expect(CivilDate(year: 2025, month: 11, day: 23)!.isoWeekday == 7)
+    }
+
+    @Test func timestampsAreInstants() throws {
+        let a = try Timestamp.parse("2025-03-04T10:15:00+01:00").get()
+        let b = try Timestamp.parse("2025-03-04T09:15:00Z").get()
+        let c = try Timestamp.parse("2025-03-04T04:15:00.000000-05:00").get()
+        #expect(a == b && b == c)
+        #expect(try Timestamp.parse("2025-03-04T09:15:00.5Z").get().microseconds == b.microseconds + 500_000)
+        #expect(b.postgresText == "2025-03-04 09:15:00.000000+00")
+    }
+
+    /// The DST rule computed directly agrees with the system's time zone database.
+    @Test func copenhagenOffsetMatchesTheTimeZoneDatabase() throws {
+        let zone = try #require(TimeZone(identifier: "Europe/Copenhagen"))
+        var state: UInt64 = 42
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let seconds = Int64(820_454_400) + Int64(state >> 34) % Int64(1_300_000_000)   // 1996 .. 2037
+            #expect(CopenhagenTime.offsetSeconds(atUTC: seconds) == zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
+        }
+        // The switch instants themselves (01:00 UTC on the last Sundays of March and October).
+        let spring = try Timestamp.parse("2025-03-30T01:00:00Z").get().seconds
+        #expect(CopenhagenTime.offsetSeconds(atUTC: spring - 1) == 3600)
+        #expect(CopenhagenTime.offsetSeconds(atUTC: spring) == 7200)
+        let autumn = try Timestamp.parse("2025-10-26T01:00:00Z").get().seconds
+        #expect(CopenhagenTime.offsetSeconds(atUTC: autumn - 1) == 7200)
+        #expect(CopenhagenTime.offsetSeconds(atUTC: autumn) == 3600)
+    }
+
+    @Test(arguments: [
+        ("2025-03-31T23:30:00Z", "2025-04-01"),      // summer time: 01:30 on 1 April
+        ("2025-01-31T22:59:59Z", "2025-01-31"),
+        ("2025-01-31T23:00:00Z", "2025-02-01"),      // winter time: midnight
+        ("2025-06-30T21:59:59Z", "2025-06-30"),
+        ("2025-06-30T22:00:00Z", "2025-07-01"),
+        ("2025-04-01T00:30:00+02:00", "2025-04-01"),
+        ("1990-06-30T22:30:00Z", "1990-07-01"),      // before 1996: the time zone database
+    ])
+    func copenhagenDate(_ ts: String, _ date: String) throws {
+        #expect(try Timestamp.parse(ts).get().copenhagenDate.description == date)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+@testable import SamtalerFeed
+
+/// The repository's own reference data (sql/reference), the same files `samtaler migrate` loads.
+enum Fixtures {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static let reference: ReferenceData = try! ReferenceData.load(directory: root + "/sql/reference")
+    static let validator = Validator(reference: reference)
+
+    /// A JSON line from a dictionary (keys sorted, so lines are stable).
+    static func line(_ object: [String: Any]) -> [UInt8] {
+        Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    static func validate(_ object: [String: Any]) -> Validator.Outcome {
+        validate(bytes: line(object))
+    }
+
+    static func validate(bytes: [UInt8]) -> Validator.Outcome {
+        bytes.withUnsafeBytes { validator.validate(line: $0) }
+    }
+
+    static func validate(text: String) -> Validator.Outcome { validate(bytes: Array(text.utf8)) }
+
+    /// A valid jobcenter jobsamtale.
+    static var jobcenter: [String: Any] {
+        ["registrering": "samtale", "id": "JC101-2025-000001", "registreret": "2025-03-04T10:15:00+01:00",
+         "indberetter": ["type": "jobcenter", "kode": "101"], "cpr": "0101901234", "afholdt": "2025-03-04",
+         "samtaletype": "JOBSAMTALE", "samtaleform": "VIDEO", "kontaktgruppe": 2,
+         "aftale": ["forpligtende": true, "saerligIndsats": false, "tekst": "..."], "visitationsgruppe": "JOBPARAT",
+         "deltagere": [["navn": "A. Hansen", "rolle": "TOLK", "deltagelsesform": "TELEFONISK"]]]
+    }
+
+    /// A valid a-kasse cv-samtale.
+    static var akasse: [String: Any] {
+        ["registrering": "samtale", "id": "AK-77-1", "registreret": "2025-03-05T09:00:00+01:00",
+         "indberetter": ["type": "akasse", "kode": "77"], "cpr": "120385-4321", "afholdt": "2025-03-05T08:30:00+01:00",
+         "samtaletype": "CV_SAMTALE", "samtaleform": "PERSONLIGT", "aftale": ["forpligtende": true, "saerligIndsats": false],
+         "cvGodkendelse": "GODKENDT"]
+    }
+
+    static var minplan: [String: Any] {
+        ["registrering": "minplan", "id": "MP-24-1", "registreret": "2025-03-05T09:00:00Z",
+         "indberetter": ["type": "akasse", "kode": "24"], "cpr": "1203854321",
+         "jobmaal": ["Lagermedarbejder", "Chauffør"], "plan": "Søge job", "begrundelse": "Erfaring"]
+    }
+
+    static var jobsoegningskrav: [String: Any] {
+        ["registrering": "jobsoegningskrav", "id": "JK-24-1", "registreret": "2025-03-05T09:00:00Z",
+         "indberetter": ["type": "akasse", "kode": "24"], "cpr": "1203854321",
+         "fagomraader": ["Lager"], "geografi": "Region Midtjylland", "antalAnsoegninger": 5]
+    }
+}
+
+extension Validator.Outcome {
+    var registration: Registration? {
+        if case .accepted(let r) = self { return r }
+        return nil
+    }
+    var reasons: [Reason] {
+        if case .rejected(_, let r) = self { return r }
+        return []
+    }
+    /// "field: rule" of every reason.
+    var keys: [String] { reasons.map { "\($0.field): \($0.rule)" } }
+}

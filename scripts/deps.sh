@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Checks what samtaler needs on this machine; installs what is missing with apt-get when run as
+# root, otherwise prints the exact command to run.
+set -euo pipefail
+missing=()
+command -v swift >/dev/null 2>&1 || { echo "Swift 6 is not on PATH: install it from swift.org (the toolchain is not a Debian package)." >&2; exit 1; }
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkgconf)
+pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
+pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "missing: ${missing[*]}" >&2
+  echo "run:  sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

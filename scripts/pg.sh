@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The project-local PostgreSQL: a private cluster in .pg/ (git-ignored) with its socket inside it.
+# As root it runs as the `postgres` user (initdb refuses root).
+#   scripts/pg.sh start | stop | status | env | psql [args]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir="${SAMTALER_PGDIR:-$root/.pg}"
+port="${SAMTALER_PGPORT:-54329}"
+data="$dir/data"
+sock="$dir/socket"
+bindir="${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+as_owner=()
+if [ "$(id -u)" = 0 ]; then as_owner=(runuser -u postgres --); fi
+
+need_server() {
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    echo "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin)." >&2
+    echo "Install them with:  apt-get install -y postgresql   (or run: make deps)" >&2
+    exit 1
+  fi
+}
+
+case "${1:-}" in
+  start)
+    need_server
+    if [ ! -f "$data/PG_VERSION" ]; then
+      mkdir -p "$dir"
+      [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+      "${as_owner[@]}" mkdir -p "$data" "$sock"
+      "${as_owner[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+      cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$sock'
+port = $port
+fsync = on
+shared_buffers = 256MB
+work_mem = 64MB
+maintenance_work_mem = 256MB
+max_wal_size = 4GB
+checkpoint_timeout = 15min
+timezone = 'UTC'
+log_min_messages = warning
+CONF
+    fi
+    if "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      echo "PostgreSQL already running (socket $sock, port $port)"
+    else
+      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+        || { tail -n 20 "$dir/server.log" >&2; exit 1; }
+      echo "PostgreSQL started (socket $sock, port $port, log $dir/server.log)"
+    fi
+    "$bindir/psql" -h "$sock" -p "$port" -U postgres -d postgres -qtAc \
+      "SELECT 1 FROM pg_database WHERE datname='samtaler'" | grep -q 1 \
+      || "$bindir/createdb" -h "$sock" -p "$port" -U postgres samtaler
+    ;;
+  stop)
+    need_server
+    if [ -f "$data/PG_VERSION" ]; then "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true; fi
+    echo "PostgreSQL stopped"
+    ;;
+  restart-fast)
+    need_server
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -m immediate -w restart -l "$dir/server.log" >/dev/null
+    ;;
+  status)
+    need_server
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" status
+    ;;
+  env)
+    echo "export PGHOST=$sock PGPORT=$port PGUSER=postgres PGDATABASE=samtaler"
+    ;;
+  psql)
+    shift
+    exec psql -h "$sock" -p "$port" -U postgres -d samtaler "$@"
+    ;;
+  *)
+    echo "usage: scripts/pg.sh start|stop|status|env|psql [args]" >&2; exit 64 ;;
+esac
