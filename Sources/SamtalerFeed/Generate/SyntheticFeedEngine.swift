@@ -302,8 +302,7 @@ extension SyntheticFeed {
                 if late {
                     style = rng.chance(0.8) ? .utcZ : .copenhagen
                 } else {
-                    let u = rng.below(100)
-                    style = u < 62 ? .copenhagen : (u < 97 ? .utcZ : .plusZero)
+                    style = rng.below(100) < 62 ? .copenhagen : .utcZ
                 }
                 let frac: UInt8 = rng.chance(0.1) ? 3 : 0
                 r.afholdt = Stamp(utc: utc, micros: frac > 0 ? rng.below(1_000) * 1_000 : 0, style: style, fraction: frac)

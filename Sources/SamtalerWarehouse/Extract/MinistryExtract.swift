@@ -1,0 +1,291 @@
+import Foundation
+import PostgresClient
+import SamtalerFeed
+import SamtalerPseudonym
+
+/// The ministry statistics extract of one period (contract: /work/shared/spec/ministry-extract.md,
+/// explained in docs/extract.md).
+///
+/// Reads the current conversations held in the period from one consistent snapshot, counts them
+/// set-based in SQL, applies `Disclosure`, and writes `DIR/samtaler_PERIOD.csv` and
+/// `DIR/samtaler_PERIOD.manifest.json`: both complete, or neither.
+public struct MinistryExtract {
+    public let conn: PGConnection
+    public let period: Period
+    public let outputDirectory: String
+    public let threshold: Int
+
+    /// Where the writing fails on purpose (tests of "both files or neither").
+    enum Step: Sendable { case csvTemporary, manifestTemporary, csvRename, manifestRename, directorySync }
+    var failAt: Step?
+
+    public init(conn: PGConnection, period: Period, outputDirectory: String, threshold: Int = Disclosure.defaultThreshold) {
+        self.conn = conn
+        self.period = period
+        self.outputDirectory = outputDirectory
+        self.threshold = threshold
+    }
+
+    /// Parses the command line's PERIOD: a month `2025-03`, a quarter `2025Q1` or a year `2025`.
+    public static func period(_ text: String) throws(WarehouseError) -> Period {
+        do { return try Period.parse(text) } catch { throw .usage("--period: \(error.description)") }
+    }
+
+    /// The file names of the period: `samtaler_PERIOD.csv` and `samtaler_PERIOD.manifest.json`.
+    public static func fileNames(_ period: Period) -> (csv: String, manifest: String) {
+        ("samtaler_\(period.text).csv", "samtaler_\(period.text).manifest.json")
+    }
+
+    public var csvPath: String { Self.join(outputDirectory, Self.fileNames(period).csv) }
+    public var manifestPath: String { Self.join(outputDirectory, Self.fileNames(period).manifest) }
+
+    /// What one run wrote.
+    public struct Summary: Sendable, Equatable {
+        public var periode: String
+        /// Data rows of the CSV (the manifest's `raekker`).
+        public var rows: Int
+        /// Rows marked `P` or `S` (the manifest's `undertrykte`).
+        public var suppressed: Int
+        public var threshold: Int
+        /// Conversations counted (the sum of the `I_ALT` rows' true antal_samtaler).
+        public var conversations: Int
+        public var batches: [Int]
+        public var sha256: String
+        public var csvPath: String
+        public var manifestPath: String
+
+        /// One line for the operator.
+        public var text: String {
+            "extract \(periode): \(rows) rows (\(suppressed) suppressed at threshold \(threshold)) "
+                + "from \(conversations) conversations in \(batches.count) batch(es): \(csvPath), \(manifestPath)"
+        }
+    }
+
+    /// The aggregated rows and the batches behind them, read from one snapshot.
+    struct Snapshot {
+        var rows: [Disclosure.InputRow]
+        var conversations: Int
+        var batches: [Int]
+    }
+
+    /// Makes the extract. `now` is the manifest's `genereret` (the only thing that varies between runs).
+    public func run(now: Date = Date()) throws(WarehouseError) -> Summary {
+        guard period.kind != .range else {
+            throw .usage("the extract's period is a month 2025-03, a quarter 2025Q1 or a year 2025, not a range (\(period.text))")
+        }
+        guard threshold >= 1 else { throw .usage("--threshold must be at least 1, got \(threshold)") }
+        try Self.checkDirectory(outputDirectory)
+        try Migrator.checkSchema(conn)
+
+        let snapshot: Snapshot
+        do {
+            snapshot = try conn.transaction { try read() }
+        } catch let e as WarehouseError {
+            throw e
+        } catch let e as PGError {
+            throw WarehouseError.from(e, doing: "reading the period \(period.text)")
+        } catch {
+            throw .internal("reading the period \(period.text): \(error)")
+        }
+
+        let rows = Disclosure.apply(snapshot.rows, threshold: threshold)
+        let csv = Disclosure.csv(periode: period.text, rows: rows)
+        let sha = sha256Hex(csv)
+        let suppressed = rows.count(where: \.isSuppressed)
+        let manifest = Self.manifest(period: period, rows: rows.count, sha256: sha, threshold: threshold,
+                                     suppressed: suppressed, generated: now, batches: snapshot.batches)
+        try writeBoth(csv: csv, manifest: Array(manifest.utf8))
+        return Summary(periode: period.text, rows: rows.count, suppressed: suppressed, threshold: threshold,
+                       conversations: snapshot.conversations, batches: snapshot.batches, sha256: sha,
+                       csvPath: csvPath, manifestPath: manifestPath)
+    }
+
+    // MARK: - Reading
+
+    /// The counts per (indberetter, samtaletype, samtaleform) and per (indberetter, samtaletype)
+    /// as `I_ALT`, in one grouping-sets query: antal_personer is a distinct count over each row's
+    /// own conversations (NULL, the unknown person, is not counted), never a sum.
+    static let aggregateSQL = """
+        SELECT i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform,
+               GROUPING(s.samtaleform) AS i_alt,
+               count(*) AS antal_samtaler,
+               count(DISTINCT f.person_pseudonym) AS antal_personer
+        FROM samtaler.fact_samtale f
+        JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key
+        JOIN samtaler.dim_samtaletype t ON t.samtaletype_key = f.samtaletype_key
+        JOIN samtaler.dim_samtaleform s ON s.samtaleform_key = f.samtaleform_key
+        WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+        GROUP BY GROUPING SETS ((i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform),
+                                (i.indberettertype, i.indberetterkode, t.samtaletype))
+        """
+
+    /// Every current conversation of the period and the batches that brought them.
+    static let reconcileSQL = """
+        SELECT count(*), coalesce(string_agg(DISTINCT batch_key::text, ','), '')
+        FROM samtaler.fact_samtale f
+        WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+        """
+
+    /// Reads inside the caller's transaction, which it makes REPEATABLE READ READ ONLY first:
+    /// both queries see the same snapshot, even while a load publishes.
+    func read() throws -> Snapshot {
+        try conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        let range = [String(period.from.key), String(period.to.key)]
+        let r = try conn.execute(Self.aggregateSQL, range)
+        var rows: [Disclosure.InputRow] = []
+        rows.reserveCapacity(r.rowCount)
+        var totalConversations = 0
+        for i in 0..<r.rowCount {
+            guard let type = r.value(i, 0), let kode = r.value(i, 1), let samtaletype = r.value(i, 2),
+                  let isTotal = r.value(i, 4), let samtaler = r.int(i, 5), let personer = r.int(i, 6) else {
+                throw WarehouseError.internal("the extract query returned an incomplete row \(i)")
+            }
+            let form: Disclosure.Form
+            if isTotal == "1" {
+                form = .iAlt
+                totalConversations += samtaler
+            } else if let code = r.value(i, 3) {
+                form = .code(code)
+            } else {
+                throw WarehouseError.internal("the extract query returned a form row without samtaleform")
+            }
+            rows.append(Disclosure.InputRow(group: Disclosure.Group(type, kode, samtaletype), samtaleform: form,
+                                            antalSamtaler: samtaler, antalPersoner: personer))
+        }
+        let check = try conn.execute(Self.reconcileSQL, range)
+        let facts = check.int(0, 0) ?? -1
+        // Every current conversation of the period must be in exactly one I_ALT row.
+        guard facts == totalConversations else {
+            throw WarehouseError.internal("""
+                the period \(period.text) has \(facts) current conversations, but the extract counts \(totalConversations): \
+                some lack a reporting authority, samtaletype or samtaleform
+                """)
+        }
+        let batches = (check.value(0, 1) ?? "").split(separator: ",").compactMap { Int($0) }.sorted()
+        return Snapshot(rows: rows, conversations: totalConversations, batches: batches)
+    }
+
+    // MARK: - The manifest
+
+    /// The manifest: one JSON object with the contract's keys in the contract's order.
+    static func manifest(period: Period, rows: Int, sha256: String, threshold: Int, suppressed: Int,
+                         generated: Date, batches: [Int]) -> String {
+        """
+        {
+          "periode": \(JSONText.string(period.text)),
+          "fra": "\(period.from)",
+          "til": "\(period.to)",
+          "raekker": \(rows),
+          "sha256": "\(sha256)",
+          "taerskel": \(threshold),
+          "undertrykte": \(suppressed),
+          "genereret": "\(rfc3339UTC(generated))",
+          "batches": [\(batches.map(String.init).joined(separator: ", "))]
+        }
+
+        """
+    }
+
+    /// `2025-04-01T06:00:00Z`: RFC 3339 in UTC, whole seconds.
+    static func rfc3339UTC(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
+                      Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec))
+    }
+
+    // MARK: - Writing both files or neither
+
+    static func join(_ dir: String, _ name: String) -> String {
+        dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    /// The output folder must exist, be a folder, and be writable.
+    static func checkDirectory(_ dir: String) throws(WarehouseError) {
+        var st = stat()
+        guard !dir.isEmpty, stat(dir, &st) == 0 else {
+            throw .output("the output folder \(dir) does not exist: \(dir.isEmpty ? "no path given" : errnoText())")
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw .output("the output folder \(dir) is not a folder") }
+        guard access(dir, W_OK | X_OK) == 0 else { throw .output("the output folder \(dir) is not writable: \(errnoText())") }
+    }
+
+    /// Writes both files under temporary names in the folder, syncs them, removes an older
+    /// manifest of the period, renames the CSV and then the manifest (the manifest last: a CSV
+    /// without its manifest is incomplete), and syncs the folder. On any failure it removes what
+    /// it wrote, so the period has both new files or neither.
+    func writeBoth(csv: [UInt8], manifest: [UInt8]) throws(WarehouseError) {
+        let names = Self.fileNames(period)
+        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let csvTemp = Self.join(outputDirectory, ".\(names.csv).tmp-\(tag)")
+        let manifestTemp = Self.join(outputDirectory, ".\(names.manifest).tmp-\(tag)")
+        var temporaries: [String] = []
+        var replacing = false
+        do throws(WarehouseError) {
+            if failAt == .csvTemporary { throw .output("cannot write \(csvTemp): failure injected by a test") }
+            temporaries.append(csvTemp)
+            try Self.writeSynced(csvTemp, csv)
+            if failAt == .manifestTemporary { throw .output("cannot write \(manifestTemp): failure injected by a test") }
+            temporaries.append(manifestTemp)
+            try Self.writeSynced(manifestTemp, manifest)
+
+            // An older manifest of the period goes first, so no moment pairs it with the new CSV.
+            // Until here an older pair of files stays as it was.
+            if unlink(manifestPath) != 0 && errno != ENOENT {
+                throw .output("cannot replace the old manifest \(manifestPath): \(Self.errnoText())")
+            }
+            replacing = true
+            if failAt == .csvRename { throw .output("cannot rename to \(csvPath): failure injected by a test") }
+            guard rename(csvTemp, csvPath) == 0 else { throw .output("cannot rename \(csvTemp) to \(csvPath): \(Self.errnoText())") }
+            temporaries.removeAll { $0 == csvTemp }
+            if failAt == .manifestRename { throw .output("cannot rename to \(manifestPath): failure injected by a test") }
+            guard rename(manifestTemp, manifestPath) == 0 else {
+                throw .output("cannot rename \(manifestTemp) to \(manifestPath): \(Self.errnoText())")
+            }
+            temporaries.removeAll { $0 == manifestTemp }
+            if failAt == .directorySync { throw .output("cannot sync the folder \(outputDirectory): failure injected by a test") }
+            try Self.syncDirectory(outputDirectory)
+        } catch {
+            for t in temporaries { unlink(t) }
+            if replacing {
+                unlink(manifestPath)
+                unlink(csvPath)
+            }
+            throw error
+        }
+    }
+
+    /// Creates `path` (which must not exist), writes all bytes, fsyncs and closes it.
+    static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(WarehouseError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .output("cannot create \(path): \(errnoText())") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = errnoText()
+                close(fd)
+                throw .output("cannot write \(path): \(reason)")
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0 else {
+            let reason = errnoText()
+            close(fd)
+            throw .output("cannot sync \(path): \(reason)")
+        }
+        guard close(fd) == 0 else { throw .output("cannot close \(path): \(errnoText())") }
+    }
+
+    /// Makes the renames durable.
+    static func syncDirectory(_ dir: String) throws(WarehouseError) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .output("cannot open the folder \(dir) to sync it: \(errnoText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .output("cannot sync the folder \(dir): \(errnoText())") }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// How a report is written out.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case table, csv, json, html
+
+    /// Renders a report. `excel` makes CSV for Danish Excel (semicolon, decimal comma, byte-order mark).
+    public func render(_ t: ReportTable, excel: Bool = false) -> String {
+        switch self {
+        case .table: return TextTable.render(t)
+        case .csv: return CSVText.render(t, excel: excel)
+        case .json: return JSONReport.render(t)
+        case .html: return HTMLReport.render(t)
+        }
+    }
+}
+
+/// Danish number formatting: 1.234.567 and 12,3 %.
+enum Danish {
+    static func count(_ n: Int) -> String {
+        LoadSummary.thousands(n).replacingOccurrences(of: ",", with: ".")
+    }
+
+    static func share(_ v: Double?) -> String {
+        guard let v else { return "–" }
+        return String(format: "%.1f", v * 100).replacingOccurrences(of: ".", with: ",") + " %"
+    }
+
+    static func text(_ c: ReportTable.Cell) -> String {
+        switch c {
+        case .text(let s): return s
+        case .count(let n): return count(n)
+        case .share(let v): return share(v)
+        }
+    }
+}
+
+/// An aligned table for the terminal: Danish labels, thousands separators, subtotals set apart.
+enum TextTable {
+    static func render(_ t: ReportTable) -> String {
+        let header = t.columns.map(\.label)
+        let body = t.rows.map { $0.cells.map(Danish.text) }
+        var widths = header.map(\.count)
+        for r in body { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: widths[i] - c.count)
+                return t.columns[i].kind == .text ? c + pad : pad + c
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var out = [t.title, t.subtitle, ""]
+        out.append(line(header))
+        out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+        for (row, cells) in zip(t.rows, body) {
+            if row.level == 2 { out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) }
+            out.append(line(cells))
+        }
+        if t.rows.isEmpty { out.append("(ingen rækker)") }
+        if !t.notes.isEmpty { out.append("") ; out += t.notes }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// RFC 4180 CSV: one header line of column keys, plain numbers, shares as fractions.
+/// With `excel`: semicolons, decimal commas and a byte-order mark, as Danish Excel expects.
+enum CSVText {
+    static func render(_ t: ReportTable, excel: Bool) -> String {
+        let sep = excel ? ";" : ","
+        func field(_ s: String) -> String {
+            if s.contains(sep) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        }
+        func value(_ c: ReportTable.Cell) -> String {
+            switch c {
+            case .text(let s): return field(s)
+            case .count(let n): return String(n)
+            case .share(let v):
+                guard let v else { return "" }
+                let s = String(format: "%.6f", v)
+                return excel ? s.replacingOccurrences(of: ".", with: ",") : s
+            }
+        }
+        var lines = [t.columns.map { field($0.key) }.joined(separator: sep)]
+        for r in t.rows { lines.append(r.cells.map(value).joined(separator: sep)) }
+        return (excel ? "\u{FEFF}" : "") + lines.map { $0 + "\r\n" }.joined()
+    }
+}
+
+/// JSON: the report's name, title, columns and rows as objects keyed by column.
+enum JSONReport {
+    static func render(_ t: ReportTable) -> String {
+        func value(_ c: ReportTable.Cell) -> String {
+            switch c {
+            case .text(let s): return JSONText.string(s)
+            case .count(let n): return String(n)
+            case .share(let v): return v.map { String(format: "%.6f", $0) } ?? "null"
+            }
+        }
+        let level = ["detalje", "subtotal", "total"]
+        let rows = t.rows.map { r in
+            "{" + zip(t.columns, r.cells).map { "\(JSONText.string($0.key)):\(value($1))" }.joined(separator: ",")
+                + ",\"niveau\":\(JSONText.string(level[r.level]))}"
+        }
+        let columns = t.columns.map { "{\"key\":\(JSONText.string($0.key)),\"label\":\(JSONText.string($0.label)),\"type\":\(JSONText.string($0.kind.rawValue))}" }
+        return "{\"report\":\(JSONText.string(t.name)),\"title\":\(JSONText.string(t.title)),\"subtitle\":\(JSONText.string(t.subtitle)),"
+            + "\"columns\":[\(columns.joined(separator: ","))],\n\"rows\":[\n" + rows.joined(separator: ",\n")
+            + "\n],\"notes\":[\(t.notes.map(JSONText.string).joined(separator: ","))]}\n"
+    }
+}

@@ -1,0 +1,394 @@
+import PostgresClient
+import SamtalerFeed
+
+/// The analysts' reports. Each is one set-based query over the facts and dimensions; user input
+/// chooses among fixed SQL fragments (breakdowns, granularity) and reaches SQL only as parameters.
+public struct Reports {
+    public enum Name: String, CaseIterable, Sendable {
+        case volumes, forms, participants, coverage
+    }
+
+    public enum Granularity: String, CaseIterable, Sendable {
+        case month, quarter, year
+
+        /// Also accepts the Danish words.
+        public init?(word: String) {
+            switch word.lowercased() {
+            case "month", "maaned", "måned": self = .month
+            case "quarter", "kvartal": self = .quarter
+            case "year", "aar", "år": self = .year
+            default: return nil
+            }
+        }
+
+        var column: String {
+            switch self {
+            case .month: return "d.periode_maaned"
+            case .quarter: return "d.periode_kvartal"
+            case .year: return "d.periode_aar"
+            }
+        }
+
+        var label: String {
+            switch self {
+            case .month: return "Måned"
+            case .quarter: return "Kvartal"
+            case .year: return "År"
+            }
+        }
+    }
+
+    /// A breakdown an analyst may ask for with `--by`.
+    public enum Breakdown: String, CaseIterable, Sendable {
+        case samtaletype, samtaleform, indberettertype, indberetter, region, kontaktgruppe, aldersgruppe, koen
+
+        /// Also accepts "køn".
+        public init?(word: String) {
+            let w = word.lowercased()
+            if w == "køn" { self = .koen; return }
+            self.init(rawValue: w)
+        }
+
+        var label: String {
+            switch self {
+            case .samtaletype: return "Samtaletype"
+            case .samtaleform: return "Samtaleform"
+            case .indberettertype: return "Indberettertype"
+            case .indberetter: return "Indberetter"
+            case .region: return "Region"
+            case .kontaktgruppe: return "Kontaktgruppe"
+            case .aldersgruppe: return "Aldersgruppe"
+            case .koen: return "Køn"
+            }
+        }
+
+        /// The SQL expression shown, and the one it sorts by (fixed text: never user input).
+        var sql: (value: String, sort: String) {
+            switch self {
+            case .samtaletype: return ("t.samtaletype", "t.samtaletype")
+            case .samtaleform: return ("s.samtaleform", "s.star_gruppe_orden * 100 + s.samtaleform_key")
+            case .indberettertype: return ("i.indberettertype", "i.indberettertype")
+            case .indberetter: return ("i.indberetterkode || ' ' || i.navn", "(CASE i.indberettertype WHEN 'jobcenter' THEN 0 ELSE 1 END) * 100000 + i.indberetterkode::int")
+            case .region: return ("coalesce(i.regionsnavn, 'A-kasse (ingen region)')", "coalesce(i.regionskode, '9999')")
+            case .kontaktgruppe: return ("coalesce('Kontaktgruppe ' || k.kontaktgruppe, 'Ingen kontaktgruppe')", "coalesce(k.kontaktgruppe, 99)")
+            case .aldersgruppe: return ("a.aldersgruppe", "a.orden")
+            case .koen: return ("g.betegnelse", "g.koen_key")
+            }
+        }
+    }
+
+    public struct Request: Sendable {
+        public var name: Name
+        /// nil: every period in the warehouse.
+        public var period: Period?
+        public var per: Granularity = .month
+        public var by: [Breakdown] = []
+        public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
+    }
+
+    let conn: PGConnection
+
+    public init(conn: PGConnection) { self.conn = conn }
+
+    public func run(_ request: Request) throws(WarehouseError) -> ReportTable {
+        try Migrator.checkSchema(conn)
+        do {
+            // One snapshot for the whole report: readers see only committed batches.
+            try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { _ = try? conn.execute("COMMIT") }
+            switch request.name {
+            case .volumes: return try volumes(request)
+            case .forms: return try forms(request)
+            case .participants: return try participants(request)
+            case .coverage: return try coverage(request)
+            }
+        } catch let e as WarehouseError {
+            throw e
+        } catch let e as PGError {
+            throw WarehouseError.from(e, doing: "running the \(request.name.rawValue) report")
+        } catch {
+            throw .internal("\(error)")
+        }
+    }
+
+    static let factJoins = """
+        FROM samtaler.fact_samtale f
+        JOIN samtaler.dim_dato d            ON d.dato_key = f.afholdt_dato_key
+        JOIN samtaler.dim_indberetter i     ON i.indberetter_key = f.indberetter_key
+        JOIN samtaler.dim_samtaletype t     ON t.samtaletype_key = f.samtaletype_key
+        JOIN samtaler.dim_samtaleform s     ON s.samtaleform_key = f.samtaleform_key
+        JOIN samtaler.dim_aldersgruppe a    ON a.aldersgruppe_key = f.aldersgruppe_key
+        JOIN samtaler.dim_koen g            ON g.koen_key = f.koen_key
+        LEFT JOIN samtaler.dim_kontaktgruppe k ON k.kontaktgruppe_key = f.kontaktgruppe_key
+        """
+
+    /// The period's bounds as date-key parameters ($1, $2).
+    static func bounds(_ p: Period?) -> [String?] {
+        [String(p?.from.key ?? 19000101), String(p?.to.key ?? 20991231)]
+    }
+
+    static func describe(_ p: Period?) -> String {
+        guard let p else { return "alle perioder" }
+        return p.kind == .range ? "\(p.from) til \(p.to)" : "\(p.text) (\(p.from) til \(p.to))"
+    }
+
+    // MARK: volumes
+
+    func volumes(_ r: Request) throws -> ReportTable {
+        let dims = [(value: r.per.column, sort: r.per.column)] + r.by.map(\.sql)
+        let groupCols = dims.map(\.value)
+        var select = dims.enumerated().map { "\($0.element.value) AS g\($0.offset)" }
+        select.append("count(*) AS samtaler")
+        select.append("count(DISTINCT f.person_pseudonym) AS personer")
+        select.append("GROUPING(\(groupCols.joined(separator: ", "))) AS niveau")
+        let order = dims.enumerated().flatMap { i, d in ["GROUPING(\(d.value))", "min(\(d.sort))", "g\(i)"] }
+        let sql = """
+            SELECT \(select.joined(separator: ", "))
+            \(Self.factJoins)
+            WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+            GROUP BY ROLLUP (\(groupCols.joined(separator: ", ")))
+            ORDER BY \(order.joined(separator: ", "))
+            """
+        let res = try conn.execute(sql, Self.bounds(r.period))
+        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
+        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        columns += [ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
+                    ReportTable.Column(key: "personer", label: "Personer", kind: .count)]
+        var rows: [ReportTable.Row] = []
+        for i in 0..<res.rowCount {
+            let grouping = res.int(i, dims.count + 2) ?? 0
+            var cells: [ReportTable.Cell] = []
+            for j in 0..<dims.count {
+                let rolledUp = grouping & (1 << (dims.count - 1 - j)) != 0
+                cells.append(.text(rolledUp ? "I alt" : (res.value(i, j) ?? "")))
+            }
+            cells.append(.count(res.int(i, dims.count) ?? 0))
+            cells.append(.count(res.int(i, dims.count + 1) ?? 0))
+            let level = grouping == (1 << dims.count) - 1 ? 2 : (grouping == 0 ? 0 : 1)
+            rows.append(ReportTable.Row(cells: cells, level: level))
+        }
+        var table = ReportTable(
+            name: "volumes", title: "Samtaler og personer",
+            subtitle: "Afholdte samtaler (ikke annullerede) og antal forskellige personer, \(Self.describe(r.period)), pr. \(r.per.label.lowercased())",
+            columns: columns, rows: rows)
+        table.notes = ["Personer tælles én gang pr. række: tal for personer kan ikke lægges sammen på tværs af rækker.",
+                       "Samtaler med ukendt person (0000000000) tælles som samtaler, ikke som personer."]
+        // Charts: conversations per period, and per samtaletype over the whole period.
+        let perPeriod = rows.filter { row in
+            row.cells[0] != .text("I alt") && (1..<dims.count).allSatisfy { row.cells[$0] == .text("I alt") }
+        }
+        table.charts.append(ReportTable.Chart(
+            title: "Samtaler pr. \(r.per.label.lowercased())", style: .bars,
+            categories: perPeriod.compactMap { $0.cells[0].string },
+            series: [("Samtaler", perPeriod.map { Double($0.cells[dims.count].int ?? 0) })]))
+        let byType = try conn.execute("""
+            SELECT t.samtaletype, count(*) \(Self.factJoins)
+            WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+            GROUP BY t.samtaletype ORDER BY count(*) DESC, t.samtaletype
+            """, Self.bounds(r.period))
+        table.charts.append(ReportTable.Chart(
+            title: "Samtaler pr. samtaletype", style: .bars,
+            categories: (0..<byType.rowCount).map { byType.value($0, 0) ?? "" },
+            series: [("Samtaler", (0..<byType.rowCount).map { Double(byType.int($0, 1) ?? 0) })]))
+        return table
+    }
+
+    // MARK: forms
+
+    func forms(_ r: Request) throws -> ReportTable {
+        let outer = [(value: r.per.column, sort: r.per.column)] + r.by.map(\.sql)
+        var select = outer.enumerated().map { "\($0.element.value) AS g\($0.offset)" }
+        select += ["s.star_gruppe", "s.samtaleform", "count(*) AS samtaler",
+                   "GROUPING(s.star_gruppe, s.samtaleform) AS niveau"]
+        let order = outer.enumerated().flatMap { i, d in ["min(\(d.sort))", "g\(i)"] }
+            + ["GROUPING(s.star_gruppe)", "min(s.star_gruppe_orden)", "GROUPING(s.samtaleform)", "min(s.samtaleform_key)"]
+        let sql = """
+            SELECT \(select.joined(separator: ", "))
+            \(Self.factJoins)
+            WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+            GROUP BY \(outer.map(\.value).joined(separator: ", ")), ROLLUP (s.star_gruppe, s.samtaleform)
+            ORDER BY \(order.joined(separator: ", "))
+            """
+        let res = try conn.execute(sql, Self.bounds(r.period))
+        let n = outer.count
+        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
+        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        columns += [ReportTable.Column(key: "star_gruppe", label: "Form (STAR)", kind: .text),
+                    ReportTable.Column(key: "samtaleform", label: "Samtaleform", kind: .text),
+                    ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
+                    ReportTable.Column(key: "andel", label: "Andel", kind: .share)]
+        // Totals per (period, breakdown) group give the shares' base.
+        var totals: [[String]: Int] = [:]
+        for i in 0..<res.rowCount where res.int(i, n + 3) == 3 {
+            totals[(0..<n).map { res.value(i, $0) ?? "" }] = res.int(i, n + 2) ?? 0
+        }
+        var rows: [ReportTable.Row] = []
+        var starOrder: [String] = []
+        var shares: [String: [String: Double]] = [:]   // period → star group → share (only without --by)
+        for i in 0..<res.rowCount {
+            let key = (0..<n).map { res.value(i, $0) ?? "" }
+            let niveau = res.int(i, n + 3) ?? 0
+            let count = res.int(i, n + 2) ?? 0
+            let base = totals[key] ?? 0
+            let star = niveau == 3 ? "I alt" : (res.value(i, n) ?? "")
+            let form = niveau == 0 ? (res.value(i, n + 1) ?? "") : "I alt"
+            var cells: [ReportTable.Cell] = key.map { ReportTable.Cell.text($0) }
+            cells += [.text(star), .text(form), .count(count), .share(base > 0 ? Double(count) / Double(base) : nil)]
+            rows.append(ReportTable.Row(cells: cells, level: niveau == 0 ? 0 : niveau == 1 ? 1 : 2))
+            if niveau == 1 {
+                if !starOrder.contains(star) { starOrder.append(star) }
+                if r.by.isEmpty { shares[key[0], default: [:]][star] = base > 0 ? Double(count) / Double(base) : 0 }
+            }
+        }
+        var table = ReportTable(
+            name: "forms", title: "Samtaleformer",
+            subtitle: "Hvordan samtalerne blev holdt, \(Self.describe(r.period)), pr. \(r.per.label.lowercased())"
+                + (r.by.isEmpty ? "" : " og " + r.by.map { $0.label.lowercased() }.joined(separator: ", ")),
+            columns: columns, rows: rows)
+        table.notes = ["STAR-grupperingen: fysisk fremmøde (personligt, møde på arbejdspladsen), telefonisk, video, digitalt, andet (brev, anden form).",
+                       "Andel er af alle samtaler i samme \(r.per.label.lowercased())" + (r.by.isEmpty ? "." : " og samme " + r.by.map { $0.label.lowercased() }.joined(separator: "/") + ".")]
+        let periods = Array(shares.keys).sorted()
+        if !periods.isEmpty {
+            table.charts.append(ReportTable.Chart(
+                title: "Samtaleformer over tid (andel, STAR-gruppering)", style: .stackedShares, categories: periods,
+                series: starOrder.map { star in (star, periods.map { shares[$0]?[star] ?? 0 }) }))
+        }
+        return table
+    }
+
+    // MARK: participants
+
+    func participants(_ r: Request) throws -> ReportTable {
+        let p = r.per.column
+        let sql = """
+            WITH samtale AS (
+                SELECT f.samtale_key, \(p) AS periode, f.antal_deltagere
+                FROM samtaler.fact_samtale f JOIN samtaler.dim_dato d ON d.dato_key = f.afholdt_dato_key
+                WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2)
+            SELECT x.periode, ro.betegnelse, fo.betegnelse, count(*) AS deltagere, count(DISTINCT x.samtale_key) AS samtaler,
+                   GROUPING(ro.betegnelse, fo.betegnelse) AS niveau,
+                   (SELECT count(*) FROM samtale y WHERE y.periode = x.periode) AS alle,
+                   (SELECT count(*) FROM samtale y WHERE y.periode = x.periode AND y.antal_deltagere > 0) AS med
+            FROM samtale x
+            JOIN samtaler.fact_samtale_deltager dl ON dl.samtale_key = x.samtale_key
+            JOIN samtaler.dim_deltagerrolle ro ON ro.deltagerrolle_key = dl.deltagerrolle_key
+            JOIN samtaler.dim_deltagelsesform fo ON fo.deltagelsesform_key = dl.deltagelsesform_key
+            GROUP BY x.periode, ROLLUP (ro.betegnelse, fo.betegnelse)
+            ORDER BY x.periode, GROUPING(ro.betegnelse), min(ro.deltagerrolle_key), GROUPING(fo.betegnelse), min(fo.deltagelsesform_key)
+            """
+        let res = try conn.execute(sql, Self.bounds(r.period))
+        let columns = [
+            ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+            ReportTable.Column(key: "deltagerrolle", label: "Deltagerrolle", kind: .text),
+            ReportTable.Column(key: "deltagelsesform", label: "Deltagelsesform", kind: .text),
+            ReportTable.Column(key: "deltagere", label: "Deltagere", kind: .count),
+            ReportTable.Column(key: "samtaler", label: "Samtaler med deltageren", kind: .count),
+            ReportTable.Column(key: "andel_af_samtaler", label: "Andel af alle samtaler", kind: .share),
+        ]
+        var rows: [ReportTable.Row] = []
+        var lastPeriod: String?
+        var summary: [(String, Int, Int)] = []
+        for i in 0..<res.rowCount {
+            let niveau = res.int(i, 5) ?? 0
+            let period = res.value(i, 0) ?? ""
+            let all = res.int(i, 6) ?? 0
+            if period != lastPeriod { summary.append((period, all, res.int(i, 7) ?? 0)); lastPeriod = period }
+            let samtaler = res.int(i, 4) ?? 0
+            rows.append(ReportTable.Row(cells: [
+                .text(period), .text(niveau == 3 ? "I alt" : res.value(i, 1) ?? ""), .text(niveau >= 1 ? "I alt" : res.value(i, 2) ?? ""),
+                .count(res.int(i, 3) ?? 0), .count(samtaler), .share(all > 0 ? Double(samtaler) / Double(all) : nil),
+            ], level: niveau == 0 ? 0 : niveau == 1 ? 1 : 2))
+        }
+        var table = ReportTable(name: "participants", title: "Deltagere i samtalerne",
+                                subtitle: "Andre deltagere end borgeren, efter rolle og deltagelsesform, \(Self.describe(r.period))",
+                                columns: columns, rows: rows)
+        table.notes = summary.map { "\($0.0): \(LoadSummary.thousands($0.2)) af \(LoadSummary.thousands($0.1)) samtaler havde deltagere." }
+        table.charts.append(ReportTable.Chart(
+            title: "Andel af samtaler med deltagere", style: .bars, categories: summary.map(\.0),
+            series: [("Med deltagere", summary.map { $0.1 > 0 ? Double($0.2) / Double($0.1) * 100 : 0 })]))
+        return table
+    }
+
+    // MARK: coverage
+
+    func coverage(_ r: Request) throws -> ReportTable {
+        // The period checked: as given, or the month of the newest registration.
+        let period: Period
+        if let p = r.period { period = p } else {
+            let latest = try conn.scalar("SELECT to_char(max(registreret) AT TIME ZONE 'Europe/Copenhagen', 'YYYY-MM') FROM samtaler.fact_samtale")
+            period = (try? Period.parse(latest ?? "")) ?? (try! Period.parse("2025-01"))
+        }
+        let previous = Self.previous(period)
+        let sql = """
+            WITH leverance AS (
+                SELECT f.indberetter_key, (f.registreret AT TIME ZONE 'Europe/Copenhagen')::date AS dag, count(*) AS n
+                FROM samtaler.fact_samtale f
+                WHERE (f.registreret AT TIME ZONE 'Europe/Copenhagen')::date BETWEEN $3::date AND $2::date
+                GROUP BY 1, 2)
+            SELECT i.indberettertype, i.indberetterkode, i.navn,
+                   coalesce(sum(l.n) FILTER (WHERE l.dag BETWEEN $3::date AND $4::date), 0) AS forrige,
+                   max(l.dag) AS senest
+            FROM samtaler.dim_indberetter i JOIN leverance l USING (indberetter_key)
+            GROUP BY i.indberetter_key, i.indberettertype, i.indberetterkode, i.navn
+            HAVING coalesce(sum(l.n) FILTER (WHERE l.dag BETWEEN $1::date AND $2::date), 0) = 0
+            ORDER BY i.indberettertype, lpad(i.indberetterkode, 4, '0')
+            """
+        let res = try conn.execute(sql, [period.from.description, period.to.description, previous.from.description, previous.to.description])
+        var rows: [ReportTable.Row] = []
+        for i in 0..<res.rowCount {
+            rows.append(ReportTable.Row(cells: [
+                .text("Ingen leverancer"), .text(res.value(i, 0) ?? ""), .text(res.value(i, 1) ?? ""), .text(res.value(i, 2) ?? ""),
+                .count(res.int(i, 3) ?? 0), .text(res.value(i, 4) ?? ""),
+            ], level: 0))
+        }
+        let inferred = try conn.execute("""
+            SELECT i.indberettertype, i.indberetterkode, i.navn, count(f.samtale_key) FILTER (WHERE NOT f.annulleret),
+                   coalesce(b.startet::date::text, '')
+            FROM samtaler.dim_indberetter i
+            LEFT JOIN samtaler.fact_samtale f USING (indberetter_key)
+            LEFT JOIN samtaler.dim_batch b ON b.batch_key = i.udledt_batch_key
+            WHERE i.udledt
+            GROUP BY 1, 2, 3, 5 ORDER BY lpad(i.indberetterkode, 4, '0')
+            """)
+        for i in 0..<inferred.rowCount {
+            rows.append(ReportTable.Row(cells: [
+                .text("Mangler navn (udledt)"), .text(inferred.value(i, 0) ?? ""), .text(inferred.value(i, 1) ?? ""),
+                .text(inferred.value(i, 2) ?? ""), .count(inferred.int(i, 3) ?? 0), .text(inferred.value(i, 4) ?? ""),
+            ], level: 0))
+        }
+        var table = ReportTable(
+            name: "coverage", title: "Dækning",
+            subtitle: "Indberettere uden leverancer i \(Self.describe(period)), som leverede i \(Self.describe(previous)); udledte a-kasser uden navn",
+            columns: [
+                ReportTable.Column(key: "problem", label: "Problem", kind: .text),
+                ReportTable.Column(key: "indberettertype", label: "Indberettertype", kind: .text),
+                ReportTable.Column(key: "indberetterkode", label: "Kode", kind: .text),
+                ReportTable.Column(key: "indberetter", label: "Navn", kind: .text),
+                ReportTable.Column(key: "antal", label: "Registreringer i forrige periode / samtaler i alt", kind: .count),
+                ReportTable.Column(key: "dato", label: "Seneste leverance / udledt den", kind: .text),
+            ], rows: rows)
+        table.notes = ["En leverance er en registrering med registreret-dato (dansk tid) i perioden; rettelser og annulleringer tæller med.",
+                       rows.isEmpty ? "Intet at bemærke." : "\(rows.count) forhold at se på."]
+        return table
+    }
+
+    /// The period of the same length just before `p`.
+    static func previous(_ p: Period) -> Period {
+        switch p.kind {
+        case .month:
+            let m = p.from.month == 1 ? 12 : p.from.month - 1
+            let y = p.from.month == 1 ? p.from.year - 1 : p.from.year
+            return (try? Period.parse("\(pad4(y))-\(m < 10 ? "0" : "")\(m)")) ?? p
+        case .quarter:
+            let q = (p.from.month - 1) / 3 + 1
+            return (try? Period.parse(q == 1 ? "\(pad4(p.from.year - 1))Q4" : "\(pad4(p.from.year))Q\(q - 1)")) ?? p
+        case .year:
+            return (try? Period.parse(pad4(p.from.year - 1))) ?? p
+        case .range:
+            let days = p.to.daysSinceEpoch - p.from.daysSinceEpoch + 1
+            return (try? Period.range(from: p.from.adding(days: -days), to: p.from.adding(days: -1))) ?? p
+        }
+    }
+
+    private static func pad4(_ y: Int) -> String { String(y) }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import SamtalerWarehouse
+
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Write the ministry statistics extract of one period (CSV and manifest).",
+        discussion: """
+            Counts the conversations held in PERIOD (a month 2025-03, a quarter 2025Q1 or a year
+            2025, in Danish time) that are current, not withdrawn, in the warehouse now, and writes:
+
+              DIR/samtaler_PERIOD.csv            one row per reporting authority, samtaletype and
+                                                 samtaleform, plus an I_ALT row per samtaletype:
+                                                 antal_samtaler, antal_personer (distinct persons;
+                                                 the unknown person is not counted), diskretion
+              DIR/samtaler_PERIOD.manifest.json  period, row count, SHA-256 of the CSV, threshold,
+                                                 suppressed rows, time made, and the load batches
+                                                 whose data it holds
+
+            Small numbers are suppressed: a row with 1 to N-1 distinct persons (N = --threshold)
+            is published with empty numbers and diskretion P. When that leaves exactly one form
+            row of a group hidden under a published I_ALT row, the form row with the fewest
+            conversations is hidden too (diskretion S), so the first cannot be computed back.
+
+            The CSV depends only on the warehouse's data: two extracts of the same state are
+            byte for byte the same; only `genereret` in the manifest changes. Both files are
+            written under temporary names and renamed, the manifest last, so there are both or
+            neither; an earlier extract of the same period is replaced. The extract reads one
+            consistent snapshot and may run while a load is running. docs/extract.md has the
+            details and a worked example.
+
+            Exit codes: 0 written; 64 usage (bad period or threshold); 73 DIR missing or not
+            writable (nothing written); 75 database unavailable (retry later); 78 configuration
+            (no schema, or a schema of another version); 70 internal error.
+            """)
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The period: a month 2025-03, a quarter 2025Q1 or a year 2025 (Danish time).", valueName: "period"))
+    var period: String
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("The folder to write the two files in (it must exist).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Suppress rows with at least 1 and fewer than this many distinct persons.", valueName: "n"))
+    var threshold: Int = 5
+
+    func validate() throws {
+        guard threshold >= 1 else { throw ValidationError("--threshold must be at least 1, got \(threshold)") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let period = try MinistryExtract.period(self.period)
+            let conn = try PGConnection.open(db.database)
+            let summary = try MinistryExtract(conn: conn, period: period, outputDirectory: out, threshold: threshold).run()
+            if summary.conversations == 0 { note("samtaler: note: no current conversations in \(period.text); the CSV holds only its header") }
+            print(summary.text)
+        }
+    }
+}
