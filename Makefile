@@ -40,29 +40,51 @@ db-stop:
 	@$(PG) stop
 
 db-psql:
-	@$(PG) psql
+	@$(PG) psql $(if $(DB),-d $(DB),)
 
 test: deps db-start
 	swift build --build-tests
 	SAMTALER_BIN=$(CURDIR)/$(DEBUG_BIN) swift test --skip-build
 
+# The demo uses its own database (samtaler_demo), made anew each time, and its own key.
+demo: export PGDATABASE := samtaler_demo
 demo: release db-start
 	@mkdir -p $(DEMO)
-	@echo "== migrate"
-	$(RELEASE_BIN) migrate
+	@$(PG) psql -q -d postgres -c "DROP DATABASE IF EXISTS samtaler_demo WITH (FORCE)" -c "CREATE DATABASE samtaler_demo"
+	@echo "== samtaler migrate"
+	@$(RELEASE_BIN) migrate
 	@test -f $(DEMO)/pseudonym.key || $(RELEASE_BIN) keygen $(DEMO)/pseudonym.key
-	@echo "== generate a synthetic feed of $(DEMO_ROWS) lines"
-	$(RELEASE_BIN) generate --rows $(DEMO_ROWS) --seed 2025 --out $(DEMO)/feed.jsonl
-	@echo "== load it (one batch, one transaction)"
-	SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed.jsonl \
+	@echo
+	@echo "== samtaler generate: a synthetic feed of $(DEMO_ROWS) lines"
+	@$(RELEASE_BIN) generate --rows $(DEMO_ROWS) --seed 2025 --out $(DEMO)/feed.jsonl
+	@echo
+	@echo "== samtaler load: one batch, one transaction"
+	@SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed.jsonl \
 	  --rejects $(DEMO)/rejects.jsonl --summary-json $(DEMO)/summary.json
-	@echo "== what the warehouse holds"
-	@$(PG) psql -q -f scripts/demo-overview.sql
 	@echo
-	@echo "Rejected lines with their reasons: $(DEMO)/rejects.jsonl  (first one below)"
-	@head -n 1 $(DEMO)/rejects.jsonl | cut -c 1-400
+	@echo "== the same file again: nothing changes"
+	@SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed.jsonl \
+	  --rejects $(DEMO)/rejects-again.jsonl | grep -E "^(batch|new|changed|withdrawn|unchanged)"
 	@echo
-	@echo "Explore with: make db-psql   (views and tables: docs/schema.md)"
+	@echo "== samtaler report volumes --period 2025 --per quarter --by indberettertype"
+	@$(RELEASE_BIN) report volumes --period 2025 --per quarter --by indberettertype
+	@echo
+	@echo "== samtaler report forms --period 2025Q1 --per quarter"
+	@$(RELEASE_BIN) report forms --period 2025Q1 --per quarter
+	@echo
+	@echo "== samtaler report participants --period 2025 --per year"
+	@$(RELEASE_BIN) report participants --period 2025 --per year
+	@echo
+	@echo "== samtaler report coverage --period 2025-12"
+	@$(RELEASE_BIN) report coverage --period 2025-12
+	@$(RELEASE_BIN) report forms --period 2025 --format html --out $(DEMO)/forms-2025.html
+	@$(RELEASE_BIN) report volumes --period 2025 --per quarter --by samtaletype --format html --out $(DEMO)/volumes-2025.html
+	@echo
+	@echo "Rejected lines with their reasons: $(DEMO)/rejects.jsonl; the first one:"
+	@head -n 1 $(DEMO)/rejects.jsonl | cut -c 1-300
+	@echo
+	@echo "Open $(DEMO)/forms-2025.html and $(DEMO)/volumes-2025.html in a browser;"
+	@echo "explore the warehouse with: make db-psql DB=samtaler_demo   (views: docs/schema.md)"
 
 clean:
 	rm -rf .build var

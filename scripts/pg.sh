@@ -72,7 +72,7 @@ CONF
     ;;
   psql)
     shift
-    exec psql -h "$sock" -p "$port" -U postgres -d samtaler "$@"
+    exec psql -h "$sock" -p "$port" -U postgres -d "${PGDATABASE:-samtaler}" "$@"
     ;;
   *)
     echo "usage: scripts/pg.sh start|stop|status|env|psql [args]" >&2; exit 64 ;;
