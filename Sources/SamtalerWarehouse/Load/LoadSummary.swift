@@ -21,6 +21,10 @@ public struct LoadSummary: Sendable, Equatable {
     public var withdrawn = 0
     public var unchanged = 0
     public var seconds = 0.0
+    /// Of `seconds`: reading, validating and streaming rows with COPY.
+    public var streamSeconds = 0.0
+    /// Of `seconds`: the set-based merge into the facts.
+    public var mergeSeconds = 0.0
     public var status: Status = .published
     public var maxRejectRatio = 0.1
     public var rejectsFile: String?
@@ -52,6 +56,8 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"max_reject_ratio\":\(maxRejectRatio)")
         parts.append("\"rejects_file\":" + (rejectsFile.map(JSONText.string) ?? "null"))
         parts.append("\"seconds\":" + String(format: "%.3f", seconds))
+        parts.append("\"stream_seconds\":" + String(format: "%.3f", streamSeconds))
+        parts.append("\"merge_seconds\":" + String(format: "%.3f", mergeSeconds))
         parts.append("\"lines_per_second\":" + String(format: "%.1f", linesPerSecond))
         return "{" + parts.joined(separator: ",") + "}\n"
     }
@@ -76,7 +82,7 @@ public struct LoadSummary: Sendable, Equatable {
             lines.append("unchanged  " + Self.thousands(unchanged) + " (accepted lines that changed nothing)")
         }
         if let rejectsFile { lines.append("rejects    " + rejectsFile) }
-        lines.append(String(format: "seconds    %.2f", seconds))
+        lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f)", seconds, streamSeconds, mergeSeconds))
         lines.append("lines/s    " + Self.thousands(Int(linesPerSecond.rounded())))
         return lines.joined(separator: "\n") + "\n"
     }

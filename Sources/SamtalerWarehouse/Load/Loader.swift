@@ -72,6 +72,7 @@ public final class Loader {
             let copy = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
             try stream(options, dimensions: dimensions, copy: copy, rejects: rejects, summary: &summary, started: started)
             try copy.finish()
+            summary.streamSeconds = Date().timeIntervalSince(started)
 
             let share = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
             if share > options.maxRejectRatio {
@@ -85,8 +86,10 @@ public final class Loader {
                 return summary
             }
 
+            let mergeStarted = Date()
             let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
                                           [String(summary.batch)])
+            summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)
             for i in 0..<merged.rowCount {
                 let counts = ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
                 summary.byRegistrering[merged.value(i, 0) ?? "?"] = counts
