@@ -21,7 +21,9 @@ public final class PGConnection {
             // libpq reports authentication failures as text only; keep the SQLSTATE class visible.
             let auth = message.contains("password authentication failed") || message.contains("no password supplied")
                 || message.contains("authentication failed")
-            throw PGError(stage: .connect, sqlState: auth ? "28P01" : "08001", message: message)
+            // A database or role that does not exist is configuration, not an outage.
+            let missing = message.contains("does not exist")
+            throw PGError(stage: .connect, sqlState: auth ? "28P01" : missing ? "3D000" : "08001", message: message)
         }
         PQsetNoticeProcessor(c, { _, _ in }, nil)  // NOTICEs are not for the operator's terminal
         conn = c

@@ -8,32 +8,36 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Write the ministry statistics extract of one period (CSV and manifest).",
         discussion: """
-            Counts the conversations held in PERIOD (a month 2025-03, a quarter 2025Q1 or a year
-            2025, in Danish time) that are current, not withdrawn, in the warehouse now, and writes:
+            Counts the conversations held in PERIOD (a month 2025-03, a quarter
+            2025Q1 or a year 2025, in Danish time) that are current, not
+            withdrawn, in the warehouse now, and writes two files in DIR:
 
-              DIR/samtaler_PERIOD.csv            one row per reporting authority, samtaletype and
-                                                 samtaleform, plus an I_ALT row per samtaletype:
-                                                 antal_samtaler, antal_personer (distinct persons;
-                                                 the unknown person is not counted), diskretion
-              DIR/samtaler_PERIOD.manifest.json  period, row count, SHA-256 of the CSV, threshold,
-                                                 suppressed rows, time made, and the load batches
-                                                 whose data it holds
+              samtaler_PERIOD.csv  one row per reporting authority, samtaletype
+                and samtaleform, and an I_ALT row per samtaletype, with
+                antal_samtaler, antal_personer (distinct persons; the unknown
+                person is not counted) and diskretion.
+              samtaler_PERIOD.manifest.json  the period and its dates, the row
+                count, the SHA-256 of the CSV, the threshold, the number of
+                suppressed rows, when it was made, and the load batches whose
+                data it holds.
 
-            Small numbers are suppressed: a row with 1 to N-1 distinct persons (N = --threshold)
-            is published with empty numbers and diskretion P. When that leaves exactly one form
-            row of a group hidden under a published I_ALT row, the form row with the fewest
-            conversations is hidden too (diskretion S), so the first cannot be computed back.
+            Small numbers are suppressed: a row with 1 to N-1 distinct persons
+            (N = --threshold) gets empty numbers and diskretion P. When that
+            leaves exactly one form row of a group hidden under a published
+            I_ALT row, the form row with the fewest conversations is hidden
+            too (diskretion S), so the first cannot be computed from the total.
 
-            The CSV depends only on the warehouse's data: two extracts of the same state are
-            byte for byte the same; only `genereret` in the manifest changes. Both files are
-            written under temporary names and renamed, the manifest last, so there are both or
-            neither; an earlier extract of the same period is replaced. The extract reads one
-            consistent snapshot and may run while a load is running. docs/extract.md has the
-            details and a worked example.
+            The CSV depends only on the warehouse's data: two extracts of the
+            same state are byte for byte the same; only `genereret` in the
+            manifest changes. Both files are written under temporary names and
+            renamed, the manifest last: both or neither. An earlier extract of
+            the period is replaced. The extract reads one consistent snapshot,
+            so it may run while a load is running. More: docs/extract.md.
 
-            Exit codes: 0 written; 64 usage (bad period or threshold); 73 DIR missing or not
-            writable (nothing written); 75 database unavailable (retry later); 78 configuration
-            (no schema, or a schema of another version); 70 internal error.
+            Exit codes: 0 written; 64 usage (bad period or threshold); 73 DIR
+            missing or not writable (nothing written); 75 database unavailable
+            (retry later); 78 configuration (no schema, or another schema
+            version); 70 internal error.
             """)
 
     @OptionGroup var db: DatabaseOptions

@@ -25,7 +25,7 @@ struct Samtaler: ParsableCommand {
             70 internal error; 78 configuration (schema, key, reference data).
             """,
         version: SamtalerVersion.current,
-        subcommands: [MigrateCommand.self, LoadCommand.self, ReportCommand.self, KeygenCommand.self, GenerateCommand.self]
+        subcommands: [MigrateCommand.self, LoadCommand.self, ReportCommand.self, ExtractCommand.self, KeygenCommand.self, GenerateCommand.self]
     )
 }
 

@@ -79,7 +79,7 @@ final class Sandbox {
     @Test func helpTeaches() throws {
         let top = try CLI.run(["--help"])
         #expect(top.status == 0)
-        for word in ["migrate", "load", "keygen", "generate", "PGHOST", "Exit codes"] {
+        for word in ["migrate", "load", "report", "extract", "keygen", "generate", "PGHOST", "Exit codes"] {
             #expect(top.stdout.contains(word), "--help lacks \(word)")
         }
         let load = try CLI.run(["load", "--help"])
@@ -171,6 +171,11 @@ final class Sandbox {
         #expect(over.status == 65)
         #expect(FileManager.default.fileExists(atPath: s.dir + "/r.jsonl"))
         #expect(try s.json(s.dir + "/s.json")["published"] as? Bool == false)
+
+        // A database that does not exist is configuration (78), not an outage.
+        let noDB = try CLI.run(["load", feed, "--database", "dbname=samtaler_no_such_db"], env: s.keyEnv)
+        #expect(noDB.status == 78)
+        #expect(noDB.stderr.contains("samtaler_no_such_db"))
 
         // An unreachable server: 75 (retry later).
         let down = try CLI.run(["load", feed, "--database", "host=/nonexistent port=1 dbname=x"], env: s.keyEnv)

@@ -177,13 +177,41 @@ struct DisclosureTests {
                                     threshold: 5)
         let bytes = Disclosure.csv(periode: "2025Q1", rows: rows)
         #expect(Array(bytes.prefix(3)) != [0xEF, 0xBB, 0xBF])
-        #expect(String(decoding: bytes, as: UTF8.self) == """
+        #expect(String(decoding: bytes, as: UTF8.self) == #"""
             periode,indberettertype,indberetterkode,samtaletype,samtaleform,antal_samtaler,antal_personer,diskretion
             2025Q1,akasse,"7,""x""",CV_SAMTALE,PERSONLIGT,,,S
             2025Q1,akasse,"7,""x""",CV_SAMTALE,VIDEO,,,P
             2025Q1,akasse,"7,""x""",CV_SAMTALE,I_ALT,8,6,
 
-            """)
+            """#)
         #expect(String(decoding: Disclosure.csv(periode: "2025-03", rows: []), as: UTF8.self) == Disclosure.header + "\n")
+    }
+
+    @Test func theWorkedExampleOfTheDocs() {
+        // docs/extract.md, "A worked example": keep the two in step.
+        let j101 = Disclosure.Group("jobcenter", "101", "JOBSAMTALE")
+        let a3 = Disclosure.Group("akasse", "3", "CV_SAMTALE")
+        let a12 = Disclosure.Group("akasse", "12", "JOBSAMTALE_AKASSE")
+        let rows = Disclosure.apply([
+            row("PERSONLIGT", 40, 31, in: j101), row("TELEFONISK", 12, 9, in: j101), row("VIDEO", 6, 4, in: j101),
+            row("DIGITALT", 7, 7, in: j101), row("I_ALT", 65, 46, in: j101),
+            row("PERSONLIGT", 3, 3, in: a3), row("TELEFONISK", 2, 0, in: a3), row("I_ALT", 5, 3, in: a3),
+            row("PERSONLIGT", 9, 8, in: a12), row("I_ALT", 9, 8, in: a12),
+        ], threshold: 5)
+        #expect(String(decoding: Disclosure.csv(periode: "2025Q1", rows: rows), as: UTF8.self) == """
+            periode,indberettertype,indberetterkode,samtaletype,samtaleform,antal_samtaler,antal_personer,diskretion
+            2025Q1,akasse,12,JOBSAMTALE_AKASSE,PERSONLIGT,9,8,
+            2025Q1,akasse,12,JOBSAMTALE_AKASSE,I_ALT,9,8,
+            2025Q1,akasse,3,CV_SAMTALE,PERSONLIGT,,,P
+            2025Q1,akasse,3,CV_SAMTALE,TELEFONISK,2,0,
+            2025Q1,akasse,3,CV_SAMTALE,I_ALT,,,P
+            2025Q1,jobcenter,101,JOBSAMTALE,DIGITALT,,,S
+            2025Q1,jobcenter,101,JOBSAMTALE,PERSONLIGT,40,31,
+            2025Q1,jobcenter,101,JOBSAMTALE,TELEFONISK,12,9,
+            2025Q1,jobcenter,101,JOBSAMTALE,VIDEO,,,P
+            2025Q1,jobcenter,101,JOBSAMTALE,I_ALT,65,46,
+
+            """)
+        #expect(rows.count(where: \.isSuppressed) == 4)
     }
 }
