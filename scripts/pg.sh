@@ -23,6 +23,19 @@ need_server() {
 case "${1:-}" in
   start)
     need_server
+    if [ "$(id -u)" = 0 ]; then
+      # The server runs as `postgres`, which must be able to pass through every folder above
+      # .pg/. A clone inside a private folder (mktemp -d makes 0700) blocks it: grant traverse
+      # only (o+x, not read) on those folders.
+      mkdir -p "$dir"
+      p="$dir"
+      while [ "$p" != "/" ]; do
+        if ! runuser -u postgres -- test -x "$p"; then
+          chmod o+x "$p" && echo "note: allowed the postgres user to pass through $p (chmod o+x)"
+        fi
+        p=$(dirname "$p")
+      done
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       mkdir -p "$dir"
       [ "$(id -u)" = 0 ] && chown postgres: "$dir"
