@@ -111,10 +111,32 @@ private func hexValue(_ c: UInt8) -> UInt8? {
 /// Makes pseudonyms: HMAC-SHA256 under the key, truncated to 128 bits (a UUID-sized value that
 /// PostgreSQL stores in 16 bytes). Inputs are domain-separated, so a person's pseudonym can never
 /// equal a registration key.
-public struct Pseudonymizer: Sendable {
-    private let key: [UInt8]
+///
+/// The key is fixed for a run, so the SHA-256 states after absorbing `key ⊕ ipad` and
+/// `key ⊕ opad` are computed once (RFC 2104 allows this); each HMAC then costs two short hashes.
+public struct Pseudonymizer: @unchecked Sendable {
+    private let inner: SHA256_CTX
+    private let outer: SHA256_CTX
 
-    public init(key: PseudonymKey) { self.key = key.bytes }
+    public init(key: PseudonymKey) { self.init(keyBytes: key.bytes) }
+
+    private init(keyBytes: [UInt8]) {
+        var k = keyBytes
+        if k.count > 64 {   // RFC 2104: a key longer than the block is hashed first
+            var digest = [UInt8](repeating: 0, count: 32)
+            SHA256(k, k.count, &digest)
+            k = digest
+        }
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        var i = SHA256_CTX(), o = SHA256_CTX()
+        SHA256_Init(&i)
+        SHA256_Init(&o)
+        let ipad = k.map { $0 ^ 0x36 }, opad = k.map { $0 ^ 0x5c }
+        SHA256_Update(&i, ipad, 64)
+        SHA256_Update(&o, opad, 64)
+        inner = i
+        outer = o
+    }
 
     /// The pseudonym of a person: HMAC over "person:" and the ten digits `DDMMYYSSSS`.
     public func person(digits: [UInt8]) -> [UInt8] { mac(Self.personDomain, digits) }
@@ -129,22 +151,21 @@ public struct Pseudonymizer: Sendable {
     static let personDomain = Array("person:".utf8)
     static let registrationDomain = Array("registrering:".utf8)
 
-    /// The full 32-byte HMAC-SHA256 (for tests against published vectors).
-    public func hmacSHA256(_ message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var len: UInt32 = 32
-        // An empty message still needs a valid pointer.
-        let data = message.isEmpty ? [0] : message
-        _ = key.withUnsafeBytes { k in
-            data.withUnsafeBufferPointer { m in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, message.count, &out, &len)
-            }
-        }
-        return out
+    /// The full 32-byte HMAC-SHA256 of `prefix + message` (tests check it against published vectors).
+    public func hmacSHA256(_ message: [UInt8], prefix: [UInt8] = []) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var ctx = inner
+        if !prefix.isEmpty { SHA256_Update(&ctx, prefix, prefix.count) }
+        if !message.isEmpty { SHA256_Update(&ctx, message, message.count) }
+        SHA256_Final(&digest, &ctx)
+        ctx = outer
+        SHA256_Update(&ctx, digest, 32)
+        SHA256_Final(&digest, &ctx)
+        return digest
     }
 
     private func mac(_ domain: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        Array(hmacSHA256(domain + data).prefix(16))
+        Array(hmacSHA256(data, prefix: domain).prefix(16))
     }
 
     /// A 16-byte value as PostgreSQL's uuid text form.
@@ -164,5 +185,5 @@ public struct Pseudonymizer: Sendable {
 
 extension Pseudonymizer {
     /// For tests: a pseudonymizer with a key given as raw bytes of any length (RFC 4231 vectors).
-    public init(rawKeyForTesting key: [UInt8]) { self.key = key }
+    public init(rawKeyForTesting key: [UInt8]) { self.init(keyBytes: key) }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One JSON value as the feed contract sees it (RFC 8259).
 ///
 /// Integers and other numbers are kept apart because the contract does: an integer is written
@@ -78,7 +84,9 @@ public struct JSONObject: Sendable, Equatable {
 /// ("\u{212A}" == "K"), which JSON does not: those are different names.
 @inline(__always)
 func jsonKeysEqual(_ a: String, _ b: String) -> Bool {
-    let au = a.utf8, bu = b.utf8
-    guard au.count == bu.count else { return false }
-    return au.elementsEqual(bu)
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a, b = b
+    return a.withUTF8 { pa in
+        b.withUTF8 { pb in pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 }
+    }
 }

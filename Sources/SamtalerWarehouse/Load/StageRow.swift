@@ -11,10 +11,17 @@ struct StageRowEncoder {
     let pseudonymizer: Pseudonymizer
     private let unknownAge: Int
     private let unknownGender: Int
+    private let indberetterKeys: [Indberetter: Int]
 
     init(dimensions: Dimensions, pseudonymizer: Pseudonymizer) {
         self.dimensions = dimensions
         self.pseudonymizer = pseudonymizer
+        var keys: [Indberetter: Int] = [:]
+        for (text, key) in dimensions.indberetter {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            if parts.count == 2, let type = Indberettertype(rawValue: parts[0]) { keys[Indberetter(type: type, kode: parts[1])] = key }
+        }
+        indberetterKeys = keys
         unknownAge = dimensions.aldersgruppe[dimensions.reference.aldersgruppe(forAge: nil)] ?? 0
         unknownGender = dimensions.koen["U"] ?? 0
     }
@@ -29,7 +36,16 @@ struct StageRowEncoder {
 
     /// The keyed hash of a registration's natural key (registrering, indberetter type and kode, id).
     func naturalKey(_ r: Registration) -> [UInt8] {
-        pseudonymizer.registration(Array("\(r.registrering.rawValue)|\(r.indberetter.type.rawValue)|\(r.indberetter.kode)|\(r.id)".utf8))
+        var text: [UInt8] = []
+        text.reserveCapacity(96)
+        text.append(contentsOf: r.registrering.rawValue.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: r.indberetter.type.rawValue.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: r.indberetter.kode.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: r.id.utf8)
+        return pseudonymizer.registration(text)
     }
 
     /// Appends the row for `r` (with its line end) to `out`.
@@ -39,12 +55,12 @@ struct StageRowEncoder {
         w.int(Int(seq))
         w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
         w.uuid(naturalKey(r))
-        if let key = dimensions.indberetter["\(r.indberetter.type.rawValue):\(r.indberetter.kode)"] {
+        if let key = indberetterKeys[r.indberetter] {
             w.int(key); w.null()
         } else {
             w.null(); w.text(r.indberetter.kode)
         }
-        w.text(r.registreret.postgresText)
+        w.timestamp(r.registreret)
         w.bool(r.isWithdrawal)
         switch r.body {
         case nil:
@@ -52,7 +68,7 @@ struct StageRowEncoder {
         case .samtale(let s):
             person(s.person, on: s.afholdtDato, &w)
             w.int(s.afholdtDato.key)
-            if let t = s.afholdtTid { w.text(t.postgresText) } else { w.null() }
+            if let t = s.afholdtTid { w.timestamp(t) } else { w.null() }
             w.int(dimensions.samtaletype[s.samtaletype])
             w.int(dimensions.samtaleform[s.samtaleform])
             w.int(s.kontaktgruppe.flatMap { dimensions.kontaktgruppe[$0] })
@@ -169,6 +185,29 @@ struct RowWriter {
             default: out.append(b)
             }
         }
+    }
+
+    /// An instant as `YYYY-MM-DD HH:MM:SS.ffffff+00`, written digit by digit.
+    mutating func timestamp(_ t: Timestamp) {
+        sep()
+        let secs = t.seconds
+        let micros = Int(t.microseconds - secs * 1_000_000)
+        let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        let rem = Int(secs - days * 86_400)
+        let d = CivilDate(daysSinceEpoch: Int(days))
+        digits(d.year, 4); out.append(45); digits(d.month, 2); out.append(45); digits(d.day, 2)
+        out.append(32)
+        digits(rem / 3600, 2); out.append(58); digits(rem / 60 % 60, 2); out.append(58); digits(rem % 60, 2)
+        out.append(46); digits(micros, 6)
+        out.append(43); out.append(48); out.append(48)
+    }
+
+    /// `v` as exactly `width` decimal digits (0 <= v < 10^width).
+    private mutating func digits(_ v: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = v
+        while divisor > 0 { out.append(UInt8(48 + v / divisor % 10)); v %= divisor; divisor /= 10 }
     }
 
     mutating func uuid(_ b: [UInt8]) {
