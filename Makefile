@@ -88,3 +88,10 @@ demo: release db-start
 
 clean:
 	rm -rf .build var
+
+# Figures of the performance issue, side by side in one run (release build, local PostgreSQL).
+# make bench BENCH_ROWS=1000000 BENCH_LARGE=10000000 (0 skips the large case)
+BENCH_ROWS  ?= 1000000
+BENCH_LARGE ?= 10000000
+bench: release db-start
+	@scripts/bench.sh $(BENCH_ROWS) $(BENCH_LARGE)

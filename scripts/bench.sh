@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# make bench: the figures of issue 4, measured side by side in one run on this machine.
+# Usage: scripts/bench.sh [ROWS] [LARGE_ROWS]   (defaults 1000000 and 10000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+LARGE=${2:-10000000}
+B=.build/release/samtaler
+dir=var/bench
+mkdir -p "$dir"
+eval "$(scripts/pg.sh env)"; export PGHOST PGPORT PGUSER SAMTALER_SQL_DIR=$PWD/sql
+psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+fresh_db() { psql_ -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; $B migrate --database "dbname=$1" >/dev/null 2>&1; }
+[ -f "$dir/key" ] || $B keygen "$dir/key" >/dev/null
+export SAMTALER_PSEUDONYM_KEY_FILE=$dir/key
+key=$(tr -d '\n' < "$dir/key")
+rows=()   # "figure|value|target|met"
+add() { rows+=("$1|$2|$3|$4"); echo "  $1: $2 (target $3: $4)" >&2; }
+met() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "yes" : "NO" }'; }
+
+# load FILE DB → prints "seconds peak_rss_mb"
+load() {
+  /usr/bin/time -f "%M" -o "$dir/time.out" $B load "$1" --database "dbname=$2" --rejects "$dir/rejects.jsonl" --json > "$dir/summary.json"
+  local s; s=$(python3 -c "import json;print(json.load(open('$dir/summary.json'))['seconds'])")
+  echo "$s $(awk '{ printf "%.0f", $1 / 1024 }' "$dir/time.out")"
+}
+
+echo "== feeds" >&2
+[ -f "$dir/feed-$ROWS.jsonl" ] || $B generate --rows "$ROWS" --seed 42 --invalid-share 0 --out "$dir/feed-$ROWS.jsonl" >&2
+[ -f "$dir/incr-20000.jsonl" ] || $B generate --rows 20000 --seed 4242 --invalid-share 0 --from 2026-01-01 --to 2026-01-31 --out "$dir/incr-20000.jsonl" >&2
+
+echo "== 1. full load of $ROWS lines into an empty warehouse" >&2
+fresh_db bench_load
+read -r t_load rss_load < <(load "$dir/feed-$ROWS.jsonl" bench_load)
+rate=$(awk -v n="$ROWS" -v s="$t_load" 'BEGIN { printf "%.0f", n / s }')
+
+echo "== 1b. the floor: psql \\copy of exactly the rows the load produced, into the same tables" >&2
+tables="fact_samtale fact_samtale_deltager fact_minplan fact_jobsoegningskrav"
+for t in $tables; do psql_ -d bench_load -c "\\copy samtaler.$t TO '$dir/$t.copy'"; done
+fresh_db bench_floor
+start=$(now)
+{ for t in $tables; do echo "\\copy samtaler.$t FROM '$dir/$t.copy'"; done; } | psql_ -d bench_floor -1
+t_floor=$(secs "$start" "$(now)")
+ratio_floor=$(awk -v a="$t_load" -v b="$t_floor" 'BEGIN { printf "%.2f", a / b }')
+
+echo "== 2. the alternative: jsonb staging + INSERT ... SELECT" >&2
+fresh_db bench_alt
+start=$(now)
+psql_ -d bench_alt -c "CREATE TABLE alt_raw (n bigserial, l jsonb)" \
+  -c "\\copy alt_raw (l) FROM '$dir/feed-$ROWS.jsonl' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+psql_ -d bench_alt -1 -v key="$key" -v batch=1 -f sql/bench/sql_alternative.sql
+t_alt=$(secs "$start" "$(now)")
+speedup=$(awk -v a="$t_alt" -v b="$t_load" 'BEGIN { printf "%.1f", a / b }')
+alt_rows=$(psql_ -d bench_alt -At -c "SELECT count(*) FROM samtaler.fact_samtale")
+our_rows=$(psql_ -d bench_load -At -c "SELECT count(*) FROM samtaler.fact_samtale")
+
+echo "== 3. nightly increment of 20,000 lines into $ROWS" >&2
+read -r t_incr1 _ < <(load "$dir/incr-20000.jsonl" bench_load)
+
+echo "== 4. reports over the $ROWS-line warehouse" >&2
+rep() { local s; s=$(now); "$@" --database dbname=bench_load > /dev/null; secs "$s" "$(now)"; }
+t_vol1=$(rep $B report volumes --per month --by samtaletype,indberetter)
+t_forms1=$(rep $B report forms --per quarter)
+mkdir -p "$dir/extract"
+t_ext1=$(rep $B extract --period 2025Q1 --out "$dir/extract")
+
+if [ "$LARGE" -gt 0 ]; then
+  echo "== 5. $LARGE lines: load, increment, reports" >&2
+  [ -f "$dir/feed-$LARGE.jsonl" ] || $B generate --rows "$LARGE" --seed 43 --invalid-share 0 --from 2016-01-01 --to 2025-12-31 --out "$dir/feed-$LARGE.jsonl" >&2
+  fresh_db bench_large
+  read -r t_large rss_large < <(load "$dir/feed-$LARGE.jsonl" bench_large)
+  read -r t_incr10 _ < <(load "$dir/incr-20000.jsonl" bench_large)
+  rep2() { local s; s=$(now); "$@" --database dbname=bench_large > /dev/null; secs "$s" "$(now)"; }
+  t_vol10=$(rep2 $B report volumes --period 2025 --per month --by samtaletype,indberetter)
+  t_forms10=$(rep2 $B report forms --period 2025 --per quarter)
+  t_ext10=$(rep2 $B extract --period 2025Q1 --out "$dir/extract")
+fi
+
+echo
+echo "samtaler bench on $(nproc) cores, $(date -u +%F), feed of $ROWS lines (no invalid lines), PostgreSQL $(psql_ -d postgres -At -c 'SHOW server_version')"
+printf '| %-58s | %-22s | %-16s | %-4s |\n' "figure" "measured" "target" "met"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..18})" "------"
+row() { printf '| %-58s | %-22s | %-16s | %-4s |\n' "$1" "$2" "$3" "$4"; }
+row "1. full load, $ROWS lines (wall)" "${t_load} s, ${rate} lines/s" "-" "-"
+row "1. floor: psql \\copy of the same rows into the same tables" "${t_floor} s" "-" "-"
+row "1. load / floor" "${ratio_floor}x" "<= 1.5x" "$(met "$ratio_floor" 1.5)"
+row "2. jsonb staging + INSERT ... SELECT (samtaler only)" "${t_alt} s (${alt_rows} vs ${our_rows} rows)" "-" "-"
+row "2. samtaler load speed-up over it" "${speedup}x" ">= 5x (aim 10x)" "$(awk -v s="$speedup" 'BEGIN { print (s >= 5) ? "yes" : "NO" }')"
+row "3. increment 20,000 lines into $ROWS" "${t_incr1} s" "< 2 s" "$(met "$t_incr1" 2)"
+row "4. report volumes month x samtaletype x indberetter ($ROWS)" "${t_vol1} s" "< 1 s" "$(met "$t_vol1" 1)"
+row "4. report forms by quarter ($ROWS)" "${t_forms1} s" "< 1 s" "$(met "$t_forms1" 1)"
+row "4. extract of a quarter ($ROWS)" "${t_ext1} s" "< 2 s" "$(met "$t_ext1" 2)"
+row "5. peak RSS of the load, $ROWS lines" "${rss_load} MB" "<= 150 MB" "$(met "$rss_load" 150)"
+if [ "$LARGE" -gt 0 ]; then
+  row "1. full load, $LARGE lines (wall)" "${t_large} s" "-" "-"
+  row "3. increment 20,000 lines into $LARGE" "${t_incr10} s" "< 2 s, <= 1.2x of $ROWS case" "$(met "$t_incr10" 2)/$(met "$t_incr10" "$(awk -v a="$t_incr1" 'BEGIN{print a*1.2}')")"
+  row "4. report volumes, year 2025 ($LARGE)" "${t_vol10} s" "< 1 s" "$(met "$t_vol10" 1)"
+  row "4. report forms by quarter, 2025 ($LARGE)" "${t_forms10} s" "< 1 s" "$(met "$t_forms10" 1)"
+  row "4. extract of 2025Q1 ($LARGE)" "${t_ext10} s" "< 2 s" "$(met "$t_ext10" 2)"
+  row "5. peak RSS of the load, $LARGE lines" "${rss_large} MB" "<= 150 MB, flat" "$(met "$rss_large" 150)"
+fi
