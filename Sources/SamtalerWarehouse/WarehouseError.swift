@@ -49,6 +49,18 @@ public enum WarehouseError: Error, CustomStringConvertible {
     }
 }
 
+extension WarehouseError {
+    /// Turns any error into a WarehouseError: kept as it is, classified when it comes from the
+    /// database, internal otherwise. `what` says what was being done, for the message.
+    public static func wrap(_ error: any Error, doing what: String) -> WarehouseError {
+        switch error {
+        case let e as WarehouseError: return e
+        case let e as PGError: return .from(e, doing: what)
+        default: return .internal("\(what): \(error)")
+        }
+    }
+}
+
 extension PGConnection {
     /// Opens a connection, turning failures into operator-facing errors.
     public static func open(_ conninfo: String?) throws(WarehouseError) -> PGConnection {

@@ -80,12 +80,8 @@ public struct MinistryExtract {
         let snapshot: Snapshot
         do {
             snapshot = try conn.transaction { try read() }
-        } catch let e as WarehouseError {
-            throw e
-        } catch let e as PGError {
-            throw WarehouseError.from(e, doing: "reading the period \(period.text)")
         } catch {
-            throw .internal("reading the period \(period.text): \(error)")
+            throw WarehouseError.wrap(error, doing: "reading the period \(period.text)")
         }
 
         let rows = Disclosure.apply(snapshot.rows, threshold: threshold)

@@ -51,9 +51,9 @@ public final class Loader {
             dimensions = try Dimensions.read(conn)
             try checkKeyFingerprint()
             try acquireLock(options)
-        } catch let e as WarehouseError { throw e } catch let e as PGError {
-            throw WarehouseError.from(e, doing: "preparing the load")
-        } catch { throw .internal("preparing the load: \(error)") }
+        } catch {
+            throw WarehouseError.wrap(error, doing: "preparing the load")
+        }
         defer { _ = try? conn.execute("SELECT pg_advisory_unlock($1)", [String(Migrator.writerLockKey)]) }
 
         let started = Date()

@@ -86,12 +86,8 @@ public struct Migrator {
                 report.applied.append(m.name)
             }
             report.referenceRows = try conn.transaction { try loadReferenceData() }
-        } catch let e as WarehouseError {
-            throw e
-        } catch let e as PGError {
-            throw WarehouseError.from(e, doing: "migrating")
         } catch {
-            throw .internal("migrating: \(error)")
+            throw WarehouseError.wrap(error, doing: "migrating")
         }
         return report
     }
@@ -174,12 +170,8 @@ public struct Migrator {
                 throw WarehouseError.configuration("the warehouse has no samtaler schema: run `samtaler migrate` first")
             }
             version = try conn.scalar("SELECT max(version) FROM samtaler.schema_migration").flatMap { Int($0) }
-        } catch let e as WarehouseError {
-            throw e
-        } catch let e as PGError {
-            throw WarehouseError.from(e, doing: "checking the schema")
         } catch {
-            throw .internal("\(error)")
+            throw WarehouseError.wrap(error, doing: "checking the schema")
         }
         guard let version else { throw .configuration("the warehouse schema is empty: run `samtaler migrate` first") }
         if version > schemaVersion {
