@@ -163,7 +163,7 @@ public final class Loader {
         try conn.execute("""
             INSERT INTO samtaler.dim_batch (batch_key, startet, afsluttet, status, filer, read, accepted, rejected, new, changed,
                 withdrawn, unchanged, rejected_by_rule, seconds, lines_per_second, samtaler_version)
-            VALUES ($1, now() - make_interval(secs => $2::double precision), now(), $3, $4::text[], $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $2::numeric, $13::numeric, $14)
+            VALUES ($1, clock_timestamp() - make_interval(secs => $2::double precision), clock_timestamp(), $3, $4::text[], $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $2::numeric, $13::numeric, $14)
             ON CONFLICT (batch_key) DO NOTHING
             """, [String(s.batch), String(format: "%.3f", s.seconds), failed ? "fejlet" : s.status.rawValue, files,
                   String(s.read), String(s.accepted), String(s.rejected), String(s.new), String(s.changed), String(s.withdrawn),
