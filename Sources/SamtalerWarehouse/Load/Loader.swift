@@ -48,9 +48,10 @@ public final class Loader {
         try Migrator.checkSchema(conn)
         let dimensions: Dimensions
         do {
+            // The lock first: the key check below and everything after it see no other writer.
+            try acquireLock(options)
             dimensions = try Dimensions.read(conn)
             try checkKeyFingerprint()
-            try acquireLock(options)
         } catch {
             throw WarehouseError.wrap(error, doing: "preparing the load")
         }
@@ -100,6 +101,8 @@ public final class Loader {
             summary.unchanged = summary.accepted - summary.new - summary.changed - summary.withdrawn
             summary.seconds = Date().timeIntervalSince(started)
             try recordBatch(summary)
+            // The key is recorded with the first data it wrote, in the same transaction.
+            try recordKeyFingerprint()
             // The rejects file gets its name before the data are published: nothing is lost if this fails.
             try rejects.commit()
             try conn.execute("COMMIT")
@@ -179,10 +182,13 @@ public final class Loader {
                     Use the original key file (SAMTALER_PSEUDONYM_KEY_FILE); a new key needs a new warehouse.
                     """)
             }
-        } else {
-            try conn.execute("INSERT INTO samtaler.indstilling (navn, vaerdi) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                             [Self.keyFingerprintSetting, mine])
         }
+    }
+
+    /// Inside the publishing transaction: remembers the key's fingerprint the first time.
+    private func recordKeyFingerprint() throws {
+        try conn.execute("INSERT INTO samtaler.indstilling (navn, vaerdi) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                         [Self.keyFingerprintSetting, pseudonymizer.fingerprint])
     }
 
     /// Two loads never interleave: a session advisory lock, held until the run ends.
