@@ -292,10 +292,11 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
                 let m0 = Date()
                 while child.isRunning && Date().timeIntervalSince(m0) < s { usleep(1_000) }
             case .atCommit:
-                // After the merge the loader records the batch row, renames the rejects file and
-                // commits: its session is then "idle in transaction" after the INSERT.
+                // After the merge the loader records the batch row (and the key's fingerprint),
+                // syncs and renames the rejects file and commits: meanwhile its session is "idle in
+                // transaction" after one of those INSERTs.
                 while child.isRunning, !(try FaultState.running("merge_stage", victim.conn)) { usleep(2_000) }
-                while child.isRunning, !(try FaultState.running("INSERT INTO samtaler.dim_batch", victim.conn, state: "idle in transaction")) {}
+                while child.isRunning, !(try FaultState.running("INSERT INTO samtaler.", victim.conn, state: "idle in transaction")) {}
             case .afterCommit:
                 let rows = try victim.int("SELECT count(*) FROM samtaler.dim_batch")
                 while child.isRunning, try victim.int("SELECT count(*) FROM samtaler.dim_batch") == rows { usleep(1_000) }
@@ -595,9 +596,11 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
 
     /// docs/operations.md: the loader "refuses a key whose fingerprint differs from the one the
     /// warehouse was first loaded with (exit 78)". Two first loads of a new warehouse with two
-    /// different keys: the fingerprint is read, then written (autocommit, before the writer lock),
-    /// so two runs that both read "no key yet" both go on. The test makes that window certain by
-    /// holding the settings table in SHARE mode (reads pass, writes wait) until both wait in it.
+    /// different keys, started together: exactly one publishes, the other is refused, and the
+    /// person has one pseudonym. (Found by this test: the fingerprint used to be read and then
+    /// written in autocommit before the writer lock, so two runs that both read "no key yet" both
+    /// published.) The test holds the settings table in SHARE mode (reads pass, writes wait) until
+    /// both runs wait, which made that window certain.
     @Test(.timeLimit(.minutes(1)))
     func twoFirstLoadsWithDifferentKeysCannotBothPublish() throws {
         let w = try TestWarehouse()
@@ -628,8 +631,8 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
 
     /// docs/operations.md: a run that stops before publishing leaves the warehouse exactly as
     /// before ("nothing was loaded"). A first run that finds the warehouse busy (--no-wait, 75)
-    /// nevertheless records its key's fingerprint, and from then on another key is refused as
-    /// "not the one this warehouse was loaded with", although nothing was ever loaded.
+    /// leaves no key fingerprint behind, so a never-loaded warehouse still takes another key.
+    /// (Found by this test: the fingerprint used to be recorded before the run could fail.)
     @Test func aFirstLoadThatPublishesNothingLeavesNoTraceOfItsKey() throws {
         let w = try TestWarehouse()
         let feed = w.file("f.jsonl", [Line.samtale(id: "A1")])
