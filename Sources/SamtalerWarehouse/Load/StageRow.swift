@@ -66,7 +66,7 @@ struct StageRowEncoder {
         case nil:
             for _ in 0..<26 { w.null() }
         case .samtale(let s):
-            person(s.person, on: s.afholdtDato, &w)
+            person(s.person, &w)
             w.int(s.afholdtDato.key)
             if let t = s.afholdtTid { w.timestamp(t) } else { w.null() }
             w.int(dimensions.samtaletype[s.samtaletype])
@@ -88,7 +88,7 @@ struct StageRowEncoder {
             for _ in 0..<6 { w.null() }
         case .minplan(let m):
             let date = r.registreret.copenhagenDate
-            person(m.person, on: date, &w)
+            person(m.person, &w)
             w.int(date.key)
             for _ in 0..<4 { w.null() }     // afholdt_tid, samtaletype, samtaleform, kontaktgruppe
             w.null()                         // visitationsgruppe
@@ -98,7 +98,7 @@ struct StageRowEncoder {
             for _ in 0..<5 { w.null() }
         case .jobsoegningskrav(let j):
             let date = r.registreret.copenhagenDate
-            person(j.person, on: date, &w)
+            person(j.person, &w)
             w.int(date.key)
             for _ in 0..<5 { w.null() }
             ageAndGender(j.person, on: date, &w)
@@ -114,7 +114,7 @@ struct StageRowEncoder {
         out = w.out
     }
 
-    private func person(_ p: Personnummer.Parsed, on date: CivilDate, _ w: inout RowWriter) {
+    private func person(_ p: Personnummer.Parsed, _ w: inout RowWriter) {
         switch p {
         case .unknown: w.null()
         case .person(let cpr): w.uuid(pseudonymizer.person(digits: cpr.digits))

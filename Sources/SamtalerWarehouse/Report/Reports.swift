@@ -377,17 +377,15 @@ public struct Reports {
         case .month:
             let m = p.from.month == 1 ? 12 : p.from.month - 1
             let y = p.from.month == 1 ? p.from.year - 1 : p.from.year
-            return (try? Period.parse("\(pad4(y))-\(m < 10 ? "0" : "")\(m)")) ?? p
+            return (try? Period.parse("\(y)-\(m < 10 ? "0" : "")\(m)")) ?? p
         case .quarter:
             let q = (p.from.month - 1) / 3 + 1
-            return (try? Period.parse(q == 1 ? "\(pad4(p.from.year - 1))Q4" : "\(pad4(p.from.year))Q\(q - 1)")) ?? p
+            return (try? Period.parse(q == 1 ? "\(p.from.year - 1)Q4" : "\(p.from.year)Q\(q - 1)")) ?? p
         case .year:
-            return (try? Period.parse(pad4(p.from.year - 1))) ?? p
+            return (try? Period.parse(String(p.from.year - 1))) ?? p
         case .range:
             let days = p.to.daysSinceEpoch - p.from.daysSinceEpoch + 1
             return (try? Period.range(from: p.from.adding(days: -days), to: p.from.adding(days: -1))) ?? p
         }
     }
-
-    private static func pad4(_ y: Int) -> String { String(y) }
 }
