@@ -7,7 +7,7 @@ import SamtalerWarehouse
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Aggregate reports for analysts: volumes, forms, participants, coverage.",
+        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage.",
         discussion: """
             Reports (NAME):
               volumes       conversations and distinct persons by period and any --by breakdowns,
@@ -17,13 +17,27 @@ struct ReportCommand: ParsableCommand {
               participants  participants by role (deltagerrolle) and form (deltagelsesform)
               coverage      indberettere that delivered in the previous period but not in this one,
                             and inferred a-kasser waiting for a name: the operator's morning check
+              marks         the marks and statuses of conversations: fast track, cv adequacy,
+                            passed on to the a-kasse, binding agreement, særlig indsats, a-kasse
+                            participation in § 31 stk. 2 conversations, cv approval,
+                            rådighedsvurdering; counts and shares (--mark picks some)
+              visitation    persons per visitationsgruppe on a day (--date), or on the last day of
+                            each month/quarter/year of the period (--by region or indberetter)
+              transitions   persons moving between visitationsgrupper, and first visitations,
+                            per period
+              minplan       a-kasse drafts of »Min Plan« (§ 87 stk. 2) per period and a-kasse
+              jobsoegningskrav
+                            a-kasse requirements for job search (§ 87 stk. 3) per period and a-kasse
 
             Periods are Danish calendar days (Europe/Copenhagen): --period 2025-03 (month),
             2025Q1 (quarter) or 2025 (year), or --from 2025-01-01 --to 2025-06-30. Without a
             period every conversation counts (coverage: the month of the newest registration).
 
-            Breakdowns for --by (comma-separated): samtaletype, samtaleform, indberettertype,
-            indberetter, region, kontaktgruppe, aldersgruppe, koen.
+            Breakdowns for --by (comma-separated; volumes, forms and marks): samtaletype,
+            samtaleform, indberettertype, indberetter, region, kontaktgruppe, aldersgruppe, koen,
+            visitationsgruppe, and each mark: tidlig_opfoelgning, cv_fyldestgoerende,
+            videregivet_til_akasse, forpligtende_aftale, saerlig_indsats, akasse_deltagelse,
+            cv_godkendelse, raadighedsvurdering. visitation takes region or indberetter.
 
             Only current registrations count: a corrected conversation counts once, as its latest
             version; a withdrawn one not at all. Distinct persons count once per row, so they do
@@ -34,11 +48,16 @@ struct ReportCommand: ParsableCommand {
               samtaler report volumes --period 2025 --per quarter --by samtaletype
               samtaler report forms --period 2025 --format html --out forms-2025.html
               samtaler report volumes --period 2025Q1 --by region --format csv --excel --out q1.csv
+              samtaler report marks --period 2025 --per quarter --mark akasse_deltagelse --by region
+              samtaler report marks --period 2025 --mark cv_godkendelse,raadighedsvurdering --by indberetter
+              samtaler report visitation --date 2025-06-30 --by region
+              samtaler report transitions --period 2025
+              samtaler report minplan --period 2025 --per quarter
             """)
 
     @OptionGroup var db: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("volumes, forms, participants or coverage.", valueName: "name"))
+    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan or jobsoegningskrav.", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("A month 2025-03, a quarter 2025Q1 or a year 2025.", valueName: "period"))
@@ -55,6 +74,12 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Breakdowns, comma-separated (see above).", valueName: "list"))
     var by: String?
+
+    @Option(help: ArgumentHelp("visitation: count on this one day.", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Option(help: ArgumentHelp("marks: which marks, comma-separated (see above; default all).", valueName: "list"))
+    var mark: String?
 
     @Option(help: ArgumentHelp("table, csv, json or html.", valueName: "format"))
     var format: String = "table"
@@ -86,7 +111,28 @@ struct ReportCommand: ParsableCommand {
                 throw ValidationError("unknown breakdown '\(word)': choose \(Reports.Breakdown.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard !req.by.contains(b) else { throw ValidationError("--by names \(word) twice") }
+            guard reportName.breakdowns.contains(b) else {
+                let allowed = reportName.breakdowns.map(\.rawValue)
+                throw ValidationError("the \(name) report cannot be broken down by \(b.rawValue)"
+                    + (allowed.isEmpty ? ": it takes no --by" : ": choose \(allowed.joined(separator: ", "))"))
+            }
             req.by.append(b)
+        }
+        if let date {
+            guard reportName == .visitation else { throw ValidationError("--date goes with the visitation report") }
+            guard let d = CivilDate(iso: date) else { throw ValidationError("--date is a day YYYY-MM-DD, not '\(date)'") }
+            guard period == nil && from == nil && to == nil else { throw ValidationError("give either --date or a period, not both") }
+            req.date = d
+        }
+        if let mark {
+            guard reportName == .marks else { throw ValidationError("--mark goes with the marks report") }
+            for word in mark.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+                guard let m = Reports.Mark(rawValue: word.lowercased()) else {
+                    throw ValidationError("unknown mark '\(word)': choose \(Reports.Mark.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard !req.marks.contains(m) else { throw ValidationError("--mark names \(word) twice") }
+                req.marks.append(m)
+            }
         }
         guard let f = ReportFormat(rawValue: format) else { throw ValidationError("--format is table, csv, json or html") }
         if excel && f != .csv { throw ValidationError("--excel goes with --format csv") }

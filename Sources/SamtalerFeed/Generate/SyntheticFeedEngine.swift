@@ -35,6 +35,8 @@ extension SyntheticFeed {
         var akasse: Int
         var kontaktgruppe: Int
         var cpr: [UInt8]
+        /// Seeds the person's visitationsgruppe over time (independent of the other draws).
+        var visitationSeed: UInt64 = 0
     }
 
     struct Registration {
@@ -389,10 +391,25 @@ extension SyntheticFeed {
                 if k == 6 && dash { cpr.append(0x2D) }
                 cpr.append(UInt8(0x30 + d[k]))
             }
-            return Person(kommune: kommune, akasse: akasse, kontaktgruppe: kg, cpr: cpr)
+            return Person(kommune: kommune, akasse: akasse, kontaktgruppe: kg, cpr: cpr,
+                          visitationSeed: personSeed &+ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
         }
 
         mutating func randomPerson() -> Person { person(rng.below(poolSize)) }
+
+        /// A person's visitationsgruppe on a day (a table index): reassessed every 120 days, when
+        /// it stays the same four times in five, so persons keep their group for months and some
+        /// move between groups (what the visitation history and its transitions report show).
+        func visitationsgruppe(of p: Person, day: Int) -> Int {
+            var r = Rng(seed: p.visitationSeed)
+            var g = t.visitationsgruppeWeights.pick(&r)
+            let first = t.fromDay / 120
+            for block in first..<max(first, day / 120) {
+                var b = Rng(seed: p.visitationSeed ^ (UInt64(block) &* 0x9E37_79B9_7F4A_7C15))
+                if b.chance(0.2) { g = t.visitationsgruppeWeights.pick(&b) }
+            }
+            return g
+        }
 
         // MARK: - Building registrations
 
@@ -524,7 +541,7 @@ extension SyntheticFeed {
             if kgIndex >= 0 {
                 let kg = t.kontaktgrupper[kgIndex]
                 if jobcenter && kg.visitationTilladt && !t.visitationsgrupper.isEmpty && rng.chance(0.22) {
-                    r.visitationsgruppe = t.visitationsgrupper[t.visitationsgruppeWeights.pick(&rng)]
+                    r.visitationsgruppe = t.visitationsgrupper[visitationsgruppe(of: p, day: day)]
                 }
                 if kg.cvRegel && rng.chance(jobcenter ? 0.05 : 0.06) {
                     r.cvFyldestgoerende = rng.chance(0.25)

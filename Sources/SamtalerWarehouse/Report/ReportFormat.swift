@@ -26,11 +26,17 @@ enum Danish {
         return String(format: "%.1f", v * 100).replacingOccurrences(of: ".", with: ",") + " %"
     }
 
+    static func decimal(_ v: Double?) -> String {
+        guard let v else { return "–" }
+        return String(format: "%.2f", v).replacingOccurrences(of: ".", with: ",")
+    }
+
     static func text(_ c: ReportTable.Cell) -> String {
         switch c {
         case .text(let s): return s
         case .count(let n): return count(n)
         case .share(let v): return share(v)
+        case .decimal(let v): return decimal(v)
         }
     }
 }
@@ -84,7 +90,7 @@ enum CSVText {
             switch c {
             case .text(let s): return field(s)
             case .count(let n): return String(n)
-            case .share(let v):
+            case .share(let v), .decimal(let v):
                 guard let v else { return "" }
                 let s = String(format: "%.6f", v)
                 return excel ? s.replacingOccurrences(of: ".", with: ",") : s
@@ -103,7 +109,7 @@ enum JSONReport {
             switch c {
             case .text(let s): return JSONText.string(s)
             case .count(let n): return String(n)
-            case .share(let v): return v.map { String(format: "%.6f", $0) } ?? "null"
+            case .share(let v), .decimal(let v): return v.map { String(format: "%.6f", $0) } ?? "null"
             }
         }
         let level = ["detalje", "subtotal", "total"]

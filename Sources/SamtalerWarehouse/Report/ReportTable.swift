@@ -1,6 +1,6 @@
 /// The result of a report, independent of how it is rendered (table, CSV, JSON, HTML).
 public struct ReportTable: Sendable {
-    public enum Kind: String, Sendable { case text, count, share }
+    public enum Kind: String, Sendable { case text, count, share, decimal }
 
     public struct Column: Sendable {
         /// Machine name (CSV header, JSON key).
@@ -15,6 +15,8 @@ public struct ReportTable: Sendable {
         case count(Int)
         /// A share from 0 to 1; nil when the base is zero.
         case share(Double?)
+        /// An average or other measure with decimals; nil when there is nothing to average.
+        case decimal(Double?)
 
         public var int: Int? { if case .count(let n) = self { return n }; return nil }
         public var string: String? { if case .text(let s) = self { return s }; return nil }

@@ -6,6 +6,45 @@ import SamtalerFeed
 public struct Reports {
     public enum Name: String, CaseIterable, Sendable {
         case volumes, forms, participants, coverage
+        case marks, visitation, transitions, minplan, jobsoegningskrav
+
+        /// The breakdowns `--by` may name for this report.
+        public var breakdowns: [Breakdown] {
+            switch self {
+            case .volumes, .forms, .marks: return Breakdown.allCases
+            case .visitation: return [.region, .indberetter]
+            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav: return []
+            }
+        }
+    }
+
+    /// The marks and statuses of a conversation (columns of samtaler.dim_samtalestatus).
+    public enum Mark: String, CaseIterable, Sendable {
+        case tidligOpfoelgning = "tidlig_opfoelgning"
+        case cvFyldestgoerende = "cv_fyldestgoerende"
+        case videregivetTilAkasse = "videregivet_til_akasse"
+        case forpligtendeAftale = "forpligtende_aftale"
+        case saerligIndsats = "saerlig_indsats"
+        case akasseDeltagelse = "akasse_deltagelse"
+        case cvGodkendelse = "cv_godkendelse"
+        case raadighedsvurdering
+
+        public var label: String {
+            switch self {
+            case .tidligOpfoelgning: return "Tidlig opfølgning (fast track)"
+            case .cvFyldestgoerende: return "CV fyldestgørende (kontaktgruppe 1)"
+            case .videregivetTilAkasse: return "Videregivet til a-kassen (kontaktgruppe 1)"
+            case .forpligtendeAftale: return "Forpligtende aftale"
+            case .saerligIndsats: return "Særlig indsats"
+            case .akasseDeltagelse: return "A-kassens deltagelse (§ 31, stk. 2)"
+            case .cvGodkendelse: return "CV-godkendelse (a-kasse)"
+            case .raadighedsvurdering: return "Rådighedsvurdering (a-kasse)"
+            }
+        }
+
+        /// Whether the mark is a statement about every conversation (its share is of all), or only
+        /// about the conversations it applies to (its share is of those; "Ikke relevant" has none).
+        var ofAll: Bool { self == .tidligOpfoelgning || self == .videregivetTilAkasse }
     }
 
     public enum Granularity: String, CaseIterable, Sendable {
@@ -41,6 +80,18 @@ public struct Reports {
     /// A breakdown an analyst may ask for with `--by`.
     public enum Breakdown: String, CaseIterable, Sendable {
         case samtaletype, samtaleform, indberettertype, indberetter, region, kontaktgruppe, aldersgruppe, koen
+        case visitationsgruppe
+        case tidligOpfoelgning = "tidlig_opfoelgning"
+        case cvFyldestgoerende = "cv_fyldestgoerende"
+        case videregivetTilAkasse = "videregivet_til_akasse"
+        case forpligtendeAftale = "forpligtende_aftale"
+        case saerligIndsats = "saerlig_indsats"
+        case akasseDeltagelse = "akasse_deltagelse"
+        case cvGodkendelse = "cv_godkendelse"
+        case raadighedsvurdering
+
+        /// The mark this breakdown shows, if it is one.
+        var mark: Mark? { Mark(rawValue: rawValue) }
 
         /// Also accepts "køn".
         public init?(word: String) {
@@ -59,6 +110,8 @@ public struct Reports {
             case .kontaktgruppe: return "Kontaktgruppe"
             case .aldersgruppe: return "Aldersgruppe"
             case .koen: return "Køn"
+            case .visitationsgruppe: return "Visitationsgruppe"
+            default: return mark?.label ?? rawValue
             }
         }
 
@@ -73,6 +126,10 @@ public struct Reports {
             case .kontaktgruppe: return ("coalesce('Kontaktgruppe ' || k.kontaktgruppe, 'Ingen kontaktgruppe')", "coalesce(k.kontaktgruppe, 99)")
             case .aldersgruppe: return ("a.aldersgruppe", "a.orden")
             case .koen: return ("g.betegnelse", "g.koen_key")
+            case .visitationsgruppe: return ("coalesce(vg.betegnelse, 'Ingen visitationsgruppe')", "coalesce(vg.visitationsgruppe_key, 99)")
+            default:
+                let m = mark?.rawValue ?? "tidlig_opfoelgning"
+                return ("st.\(m)", "st.\(m)_orden")
             }
         }
     }
@@ -83,6 +140,10 @@ public struct Reports {
         public var period: Period?
         public var per: Granularity = .month
         public var by: [Breakdown] = []
+        /// visitation: the one day to count on (else the last day of each --per in the period).
+        public var date: CivilDate?
+        /// marks: which marks (empty: all).
+        public var marks: [Mark] = []
         public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
     }
 
@@ -104,13 +165,30 @@ public struct Reports {
             case .forms: return try forms(request)
             case .participants: return try participants(request)
             case .coverage: return try coverage(request)
+            case .marks: return try marks(request)
+            case .visitation: return try visitation(request)
+            case .transitions: return try transitions(request)
+            case .minplan: return try minplan(request)
+            case .jobsoegningskrav: return try jobsoegningskrav(request)
             }
         } catch {
             throw WarehouseError.wrap(error, doing: "running the \(request.name.rawValue) report")
         }
     }
 
-    static let factJoins = """
+    /// The conversation facts with the dimensions a report and its breakdowns need.
+    static func factJoins(_ by: [Breakdown]) -> String {
+        var sql = commonJoins
+        if by.contains(where: { $0.mark != nil }) {
+            sql += "\nJOIN samtaler.dim_samtalestatus st ON st.status_key = f.status_key"
+        }
+        if by.contains(.visitationsgruppe) {
+            sql += "\nLEFT JOIN samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = f.visitationsgruppe_key"
+        }
+        return sql
+    }
+
+    static let commonJoins = """
         FROM samtaler.fact_samtale f
         JOIN samtaler.dim_dato d            ON d.dato_key = f.afholdt_dato_key
         JOIN samtaler.dim_indberetter i     ON i.indberetter_key = f.indberetter_key
@@ -143,7 +221,7 @@ public struct Reports {
         let order = dims.enumerated().flatMap { i, d in ["GROUPING(\(d.value))", "min(\(d.sort))", "g\(i)"] }
         let sql = """
             SELECT \(select.joined(separator: ", "))
-            \(Self.factJoins)
+            \(Self.factJoins(r.by))
             WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
             GROUP BY ROLLUP (\(groupCols.joined(separator: ", ")))
             ORDER BY \(order.joined(separator: ", "))
@@ -181,7 +259,7 @@ public struct Reports {
             categories: perPeriod.compactMap { $0.cells[0].string },
             series: [("Samtaler", perPeriod.map { Double($0.cells[dims.count].int ?? 0) })]))
         let byType = try conn.execute("""
-            SELECT t.samtaletype, count(*) \(Self.factJoins)
+            SELECT t.samtaletype, count(*) \(Self.factJoins([]))
             WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
             GROUP BY t.samtaletype ORDER BY count(*) DESC, t.samtaletype
             """, Self.bounds(r.period))
@@ -203,7 +281,7 @@ public struct Reports {
             + ["GROUPING(s.star_gruppe)", "min(s.star_gruppe_orden)", "GROUPING(s.samtaleform)", "min(s.samtaleform_key)"]
         let sql = """
             SELECT \(select.joined(separator: ", "))
-            \(Self.factJoins)
+            \(Self.factJoins(r.by))
             WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
             GROUP BY \(outer.map(\.value).joined(separator: ", ")), ROLLUP (s.star_gruppe, s.samtaleform)
             ORDER BY \(order.joined(separator: ", "))

@@ -1,0 +1,282 @@
+import PostgresClient
+import SamtalerFeed
+
+/// The reports on what the regulation asks for beyond conversation counts: the marks and
+/// statuses of conversations, the visitation history, Min Plan drafts and job search
+/// requirements. Same rules as the other reports: fixed SQL, user input only as parameters.
+extension Reports {
+    // MARK: marks
+
+    func marks(_ r: Request) throws -> ReportTable {
+        let marks = r.marks.isEmpty ? Mark.allCases : r.marks
+        let dims = [(value: r.per.column, sort: r.per.column)] + r.by.map(\.sql)
+        let select = dims.enumerated().map { "\($0.element.value) AS g\($0.offset)" } + ["f.status_key", "count(*)"]
+        let order = dims.enumerated().flatMap { i, d in ["min(\(d.sort))", "g\(i)"] }
+        let res = try conn.execute("""
+            SELECT \(select.joined(separator: ", "))
+            \(Self.factJoins(r.by))
+            WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+            GROUP BY \(dims.map(\.value).joined(separator: ", ")), f.status_key
+            ORDER BY \(order.joined(separator: ", "))
+            """, Self.bounds(r.period))
+
+        // The readable value and order of every mark in every status combination.
+        let labelColumns = marks.flatMap { [$0.rawValue, $0.rawValue + "_orden"] }
+        let dim = try conn.execute("SELECT status_key, \(labelColumns.joined(separator: ", ")) FROM samtaler.dim_samtalestatus")
+        var values: [Int: [(label: String, order: Int)]] = [:]
+        for i in 0..<dim.rowCount {
+            values[dim.int(i, 0) ?? -1] = marks.indices.map { m in (dim.value(i, 1 + 2 * m) ?? "", dim.int(i, 2 + 2 * m) ?? 9) }
+        }
+
+        // Counts per group (period and breakdowns), mark and value, groups in the query's order.
+        let n = dims.count
+        var groups: [[String]] = []
+        var total: [[String]: Int] = [:]
+        var counts: [[String]: [[Int: (label: String, count: Int)]]] = [:]
+        for i in 0..<res.rowCount {
+            let key = (0..<n).map { res.value(i, $0) ?? "" }
+            if total[key] == nil { groups.append(key); counts[key] = Array(repeating: [:], count: marks.count) }
+            let c = res.int(i, n + 1) ?? 0
+            total[key, default: 0] += c
+            for (m, v) in (values[res.int(i, n) ?? -1] ?? []).enumerated() {
+                counts[key]![m][v.order, default: (v.label, 0)].count += c
+            }
+        }
+        var rows: [ReportTable.Row] = []
+        var chart: [String: [Double]] = [:]   // mark → share of its first value, per period (without --by)
+        for key in groups {
+            let all = total[key] ?? 0
+            for (m, mark) in marks.enumerated() {
+                let byValue = counts[key]![m]
+                let base = mark.ofAll ? all : all - (byValue[9]?.count ?? 0)
+                for order in byValue.keys.sorted() {
+                    let v = byValue[order]!
+                    let share: Double? = (order == 9 && !mark.ofAll) || base == 0 ? nil : Double(v.count) / Double(base)
+                    rows.append(ReportTable.Row(cells: key.map { .text($0) } + [
+                        .text(mark.label), .text(v.label), .count(v.count), .share(share), .count(base),
+                    ], level: 0))
+                }
+                if r.by.isEmpty { chart[mark.label, default: []].append(base > 0 ? Double(byValue[1]?.count ?? 0) / Double(base) : 0) }
+            }
+        }
+        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
+        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        columns += [ReportTable.Column(key: "markering", label: "Markering", kind: .text),
+                    ReportTable.Column(key: "vaerdi", label: "Værdi", kind: .text),
+                    ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
+                    ReportTable.Column(key: "andel", label: "Andel", kind: .share),
+                    ReportTable.Column(key: "grundlag", label: "Grundlag", kind: .count)]
+        var table = ReportTable(
+            name: "marks", title: "Markeringer og status",
+            subtitle: "Samtalernes markeringer og status (bekendtgørelsens § 27 stk. 3–5 og § 87), \(Self.describe(r.period)), pr. \(r.per.label.lowercased())",
+            columns: columns, rows: rows)
+        table.notes = [
+            "Andel: tidlig opfølgning og videregivet til a-kassen er andele af alle samtaler; de øvrige er andele af de samtaler, hvor markeringen gælder (Grundlag). \"Ikke relevant\" og \"Ikke oplyst\" har ingen andel.",
+            "A-kassens deltagelse gælder jobsamtaler efter § 31, stk. 2; cv-godkendelse a-kassernes cv-samtaler; rådighedsvurdering rådighedssamtaler; cv fyldestgørende kontaktgruppe 1.",
+        ]
+        if r.by.isEmpty, !groups.isEmpty {
+            table.charts.append(ReportTable.Chart(
+                title: "Andel med markeringens første værdi (fx fast track, forpligtende, a-kassen deltog, godkendt)", style: .bars,
+                categories: groups.map { $0[0] }, series: marks.map { ($0.label, chart[$0.label] ?? []) }))
+        }
+        return table
+    }
+
+    // MARK: visitation
+
+    /// The first and last day to count visitation on: the request's, or the history's whole span.
+    func visitationSpan(_ r: Request) throws -> (from: String, to: String)? {
+        if let d = r.date { return (d.description, d.description) }
+        if let p = r.period { return (p.from.description, p.to.description) }
+        let res = try conn.execute("SELECT min(gyldig_fra)::text, max(gyldig_fra)::text FROM samtaler.fact_visitation")
+        guard let from = res.value(0, 0), let to = res.value(0, 1) else { return nil }
+        return (from, to)
+    }
+
+    func visitation(_ r: Request) throws -> ReportTable {
+        let dims = r.by.map(\.sql)
+        var rollup = dims.map(\.value)
+        rollup.append("vg.betegnelse")
+        let order = ["dage.periode"] + dims.map { "GROUPING(\($0.value)), min(\($0.sort))" }
+            + ["GROUPING(vg.betegnelse)", "min(vg.visitationsgruppe_key)"]
+        var rows: [ReportTable.Row] = []
+        var stacks: [String: [String: Double]] = [:]
+        var dates: [String] = []
+        var groupOrder: [String] = []
+        if let span = try visitationSpan(r) {
+            let res = try conn.execute("""
+                WITH dage AS (
+                    SELECT \(r.per.column) AS periode, max(d.dato) AS dato FROM samtaler.dim_dato d
+                    WHERE d.dato BETWEEN $1::date AND $2::date GROUP BY 1)
+                SELECT dage.periode, dage.dato::text\(dims.enumerated().map { ", \($0.element.value) AS g\($0.offset)" }.joined()),
+                       vg.betegnelse, count(*), GROUPING(\(rollup.joined(separator: ", ")))
+                FROM dage
+                JOIN samtaler.fact_visitation v ON v.gyldig_fra <= dage.dato AND (v.gyldig_til IS NULL OR v.gyldig_til >= dage.dato)
+                JOIN samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = v.visitationsgruppe_key
+                JOIN samtaler.dim_indberetter i ON i.indberetter_key = v.indberetter_key
+                GROUP BY dage.periode, dage.dato, ROLLUP (\(rollup.joined(separator: ", ")))
+                ORDER BY \(order.joined(separator: ", "))
+                """, [span.from, span.to])
+            let n = dims.count
+            let allRolled = (1 << (n + 1)) - 1
+            var totals: [String: Int] = [:]
+            for i in 0..<res.rowCount where res.int(i, n + 4) == allRolled {
+                totals[res.value(i, 1) ?? ""] = res.int(i, n + 3) ?? 0
+            }
+            for i in 0..<res.rowCount {
+                let grouping = res.int(i, n + 4) ?? 0
+                let date = res.value(i, 1) ?? ""
+                var cells: [ReportTable.Cell] = [.text(res.value(i, 0) ?? ""), .text(date)]
+                for j in 0...n {
+                    let rolledUp = grouping & (1 << (n - j)) != 0
+                    cells.append(.text(rolledUp ? "I alt" : (res.value(i, 2 + j) ?? "")))
+                }
+                let count = res.int(i, n + 3) ?? 0
+                let base = totals[date] ?? 0
+                cells += [.count(count), .share(base > 0 ? Double(count) / Double(base) : nil)]
+                rows.append(ReportTable.Row(cells: cells, level: grouping == allRolled ? 2 : (grouping == 0 ? 0 : 1)))
+                if n == 0 && grouping == 0, let g = res.value(i, 2) {
+                    if !dates.contains(date) { dates.append(date) }
+                    if !groupOrder.contains(g) { groupOrder.append(g) }
+                    stacks[date, default: [:]][g] = base > 0 ? Double(count) / Double(base) : 0
+                }
+            }
+        }
+        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+                       ReportTable.Column(key: "dato", label: "Opgjort den", kind: .text)]
+        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        columns += [ReportTable.Column(key: "visitationsgruppe", label: "Visitationsgruppe", kind: .text),
+                    ReportTable.Column(key: "personer", label: "Personer", kind: .count),
+                    ReportTable.Column(key: "andel", label: "Andel", kind: .share)]
+        let when = r.date.map { "den \($0)" } ?? "sidste dag i hver \(r.per.label.lowercased()), \(Self.describe(r.period))"
+        var table = ReportTable(
+            name: "visitation", title: "Personer pr. visitationsgruppe",
+            subtitle: "Personer efter den visitationsgruppe, der gjaldt for dem \(when)",
+            columns: columns, rows: rows)
+        table.notes = [
+            "En visitationsgruppe gælder fra den dag (dansk tid), registreringen første gang blev registreret (§ 27, stk. 2), til dagen før en senere registrering satte personen i en anden gruppe.",
+            "Rettelser og annulleringer af samtalen retter historikken. Personer uden registreret visitation tælles ikke.",
+        ] + (r.by.isEmpty ? [] : ["Jobcenter/region er det jobcenter, hvis registrering satte personen i gruppen."])
+        if !dates.isEmpty {
+            table.charts.append(ReportTable.Chart(
+                title: "Fordeling på visitationsgrupper", style: .stackedShares, categories: dates,
+                series: groupOrder.map { g in (g, dates.map { stacks[$0]?[g] ?? 0 }) }))
+        }
+        return table
+    }
+
+    // MARK: transitions
+
+    func transitions(_ r: Request) throws -> ReportTable {
+        let res = try conn.execute("""
+            SELECT \(r.per.column), v.forrige_visitationsgruppe_key IS NULL AS foerste,
+                   coalesce(fg.betegnelse, 'Ingen (første visitation)'), vg.betegnelse,
+                   count(*), count(DISTINCT v.person_pseudonym), GROUPING(fg.betegnelse, vg.betegnelse)
+            FROM samtaler.fact_visitation v
+            JOIN samtaler.dim_dato d ON d.dato = v.gyldig_fra
+            JOIN samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = v.visitationsgruppe_key
+            LEFT JOIN samtaler.dim_visitationsgruppe fg ON fg.visitationsgruppe_key = v.forrige_visitationsgruppe_key
+            WHERE d.dato_key BETWEEN $1 AND $2
+            GROUP BY GROUPING SETS ((1, 2, fg.betegnelse, vg.betegnelse), (1, 2))
+            ORDER BY 1, 2, GROUPING(fg.betegnelse, vg.betegnelse), min(coalesce(fg.visitationsgruppe_key, 0)), min(vg.visitationsgruppe_key)
+            """, Self.bounds(r.period))
+        var rows: [ReportTable.Row] = []
+        var moves: [(String, Double)] = []
+        for i in 0..<res.rowCount {
+            let period = res.value(i, 0) ?? ""
+            let first = res.value(i, 1) == "t"
+            let subtotal = (res.int(i, 6) ?? 0) != 0
+            let kind = first ? "Første visitation" : "Skift mellem grupper"
+            rows.append(ReportTable.Row(cells: [
+                .text(period), .text(kind),
+                .text(subtotal ? "I alt" : res.value(i, 2) ?? ""), .text(subtotal ? "I alt" : res.value(i, 3) ?? ""),
+                .count(res.int(i, 4) ?? 0), .count(res.int(i, 5) ?? 0),
+            ], level: subtotal ? 1 : 0))
+            if subtotal && !first { moves.append((period, Double(res.int(i, 4) ?? 0))) }
+        }
+        var table = ReportTable(
+            name: "transitions", title: "Skift mellem visitationsgrupper",
+            subtitle: "Personer, der kom i en visitationsgruppe, efter hvilken gruppe de kom fra, \(Self.describe(r.period)), pr. \(r.per.label.lowercased())",
+            columns: [
+                ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+                ReportTable.Column(key: "art", label: "Art", kind: .text),
+                ReportTable.Column(key: "fra", label: "Fra", kind: .text),
+                ReportTable.Column(key: "til", label: "Til", kind: .text),
+                ReportTable.Column(key: "skift", label: "Skift", kind: .count),
+                ReportTable.Column(key: "personer", label: "Personer", kind: .count),
+            ], rows: rows)
+        table.notes = [
+            "Et skift tælles den dag, den nye gruppe gælder fra. En person kan skifte flere gange i samme periode: Personer tæller hver person én gang pr. række.",
+            "Første visitation: personens første registrerede visitationsgruppe i lageret.",
+        ]
+        if !moves.isEmpty {
+            table.charts.append(ReportTable.Chart(title: "Skift mellem grupper", style: .bars,
+                                                  categories: moves.map(\.0), series: [("Skift", moves.map(\.1))]))
+        }
+        return table
+    }
+
+    // MARK: Min Plan and job search requirements
+
+    func minplan(_ r: Request) throws -> ReportTable {
+        var table = try perAkasse(r, fact: "samtaler.fact_minplan", measures: [
+            ("avg(f.antal_jobmaal)::float8", ReportTable.Column(key: "gns_jobmaal", label: "Gns. jobmål", kind: .decimal)),
+        ])
+        table.name = "minplan"
+        table.title = "Udkast til »Min Plan«"
+        table.subtitle = "A-kassernes udkast til »Min Plan« (§ 87, stk. 2) efter registreringsdato, \(Self.describe(r.period)), pr. \(r.per.label.lowercased()) og a-kasse"
+        table.notes = ["Planernes og begrundelsernes tekst gemmes ikke; jobmål tælles.", "Personer tælles én gang pr. række."]
+        return table
+    }
+
+    func jobsoegningskrav(_ r: Request) throws -> ReportTable {
+        var table = try perAkasse(r, fact: "samtaler.fact_jobsoegningskrav", measures: [
+            ("avg(f.antal_ansoegninger)::float8", ReportTable.Column(key: "gns_ansoegninger", label: "Gns. ansøgninger", kind: .decimal)),
+            ("avg(f.antal_fagomraader)::float8", ReportTable.Column(key: "gns_fagomraader", label: "Gns. fagområder", kind: .decimal)),
+            ("avg(f.med_omfang::int)::float8", ReportTable.Column(key: "andel_med_omfang", label: "Med omfang", kind: .share)),
+            ("avg(f.med_formaal::int)::float8", ReportTable.Column(key: "andel_med_formaal", label: "Med formål", kind: .share)),
+            ("avg(f.med_stillingskilder::int)::float8", ReportTable.Column(key: "andel_med_stillingskilder", label: "Med stillingskilder", kind: .share)),
+        ])
+        table.name = "jobsoegningskrav"
+        table.title = "Krav til jobsøgning"
+        table.subtitle = "A-kassernes krav til jobsøgning (§ 87, stk. 3) efter registreringsdato, \(Self.describe(r.period)), pr. \(r.per.label.lowercased()) og a-kasse"
+        table.notes = ["Fagområder, geografi, omfang, formål og stillingskilder gemmes ikke som tekst: de tælles, eller det markeres, om de er angivet.",
+                       "Personer tælles én gang pr. række."]
+        return table
+    }
+
+    /// Registrations of an a-kasse fact per period and a-kasse, with subtotals per period and a
+    /// grand total: count, distinct persons and the given measures (fixed SQL).
+    func perAkasse(_ r: Request, fact: String, measures: [(sql: String, column: ReportTable.Column)]) throws -> ReportTable {
+        let akasse = "i.indberetterkode || ' ' || i.navn"
+        let res = try conn.execute("""
+            SELECT \(r.per.column), \(akasse), count(*), count(DISTINCT f.person_pseudonym)\(measures.map { ", " + $0.sql }.joined()),
+                   GROUPING(\(r.per.column), \(akasse))
+            FROM \(fact) f
+            JOIN samtaler.dim_dato d ON d.dato_key = f.registreret_dato_key
+            JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key
+            WHERE NOT f.annulleret AND f.registreret_dato_key BETWEEN $1 AND $2
+            GROUP BY ROLLUP (\(r.per.column), \(akasse))
+            ORDER BY GROUPING(\(r.per.column)), 1, GROUPING(\(akasse)), min(lpad(i.indberetterkode, 4, '0'))
+            """, Self.bounds(r.period))
+        var rows: [ReportTable.Row] = []
+        let m = measures.count
+        for i in 0..<res.rowCount {
+            let grouping = res.int(i, 4 + m) ?? 0
+            var cells: [ReportTable.Cell] = [.text(grouping & 2 != 0 ? "I alt" : res.value(i, 0) ?? ""),
+                                             .text(grouping & 1 != 0 ? "I alt" : res.value(i, 1) ?? ""),
+                                             .count(res.int(i, 2) ?? 0), .count(res.int(i, 3) ?? 0)]
+            for (j, measure) in measures.enumerated() {
+                let v = res.value(i, 4 + j).flatMap { Double($0) }
+                cells.append(measure.column.kind == .share ? .share(v) : .decimal(v))
+            }
+            rows.append(ReportTable.Row(cells: cells, level: grouping == 3 ? 2 : (grouping == 0 ? 0 : 1)))
+        }
+        return ReportTable(name: "", title: "", subtitle: "", columns: [
+            ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+            ReportTable.Column(key: "akasse", label: "A-kasse", kind: .text),
+            ReportTable.Column(key: "registreringer", label: "Registreringer", kind: .count),
+            ReportTable.Column(key: "personer", label: "Personer", kind: .count),
+        ] + measures.map(\.column), rows: rows)
+    }
+}
