@@ -77,6 +77,15 @@ demo: release db-start
 	@echo
 	@echo "== samtaler report coverage --period 2025-12"
 	@$(RELEASE_BIN) report coverage --period 2025-12
+	@echo
+	@echo "== samtaler report marks --period 2025 --per year --mark akasse_deltagelse,cv_godkendelse,raadighedsvurdering"
+	@$(RELEASE_BIN) report marks --period 2025 --per year --mark akasse_deltagelse,cv_godkendelse,raadighedsvurdering
+	@echo
+	@echo "== samtaler report visitation --period 2025 --per quarter"
+	@$(RELEASE_BIN) report visitation --period 2025 --per quarter
+	@echo
+	@echo "== samtaler report minplan --period 2025 --per year"
+	@$(RELEASE_BIN) report minplan --period 2025 --per year
 	@$(RELEASE_BIN) report forms --period 2025 --format html --out $(DEMO)/forms-2025.html
 	@$(RELEASE_BIN) report volumes --period 2025 --per quarter --by samtaletype --format html --out $(DEMO)/volumes-2025.html
 	@echo

@@ -71,7 +71,7 @@ extension Reports {
             subtitle: "Samtalernes markeringer og status (bekendtgørelsens § 27 stk. 3–5 og § 87), \(Self.describe(r.period)), pr. \(r.per.label.lowercased())",
             columns: columns, rows: rows)
         table.notes = [
-            "Andel: tidlig opfølgning og videregivet til a-kassen er andele af alle samtaler; de øvrige er andele af de samtaler, hvor markeringen gælder (Grundlag). \"Ikke relevant\" og \"Ikke oplyst\" har ingen andel.",
+            "Andel: tidlig opfølgning og videregivet til a-kassen er andele af alle samtaler; de øvrige er andele af de samtaler, hvor markeringen gælder (Grundlag). \"Ikke relevant\", \"Ikke oplyst\" og \"Ingen aftale\" har ingen andel.",
             "A-kassens deltagelse gælder jobsamtaler efter § 31, stk. 2; cv-godkendelse a-kassernes cv-samtaler; rådighedsvurdering rådighedssamtaler; cv fyldestgørende kontaktgruppe 1.",
         ]
         if r.by.isEmpty, !groups.isEmpty {
