@@ -9,16 +9,13 @@ extension Reports {
 
     func marks(_ r: Request) throws -> ReportTable {
         let marks = r.marks.isEmpty ? Mark.allCases : r.marks
-        let dims = [(value: r.per.column, sort: r.per.column)] + r.by.map(\.sql)
-        let select = dims.enumerated().map { "\($0.element.value) AS g\($0.offset)" } + ["f.status_key", "count(*)"]
-        let order = dims.enumerated().flatMap { i, d in ["min(\(d.sort))", "g\(i)"] }
-        let res = try conn.execute("""
-            SELECT \(select.joined(separator: ", "))
-            \(Self.factJoins(r.by))
-            WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
-            GROUP BY \(dims.map(\.value).joined(separator: ", ")), f.status_key
-            ORDER BY \(order.joined(separator: ", "))
-            """, Self.bounds(r.period))
+        let dims = [r.per.grouping] + r.by.map(\.grouping)
+        let res = try conn.execute(GroupedQuery(
+            groups: dims, filter: Self.current,
+            aggregates: { _ in ["f.status_key", "count(*) AS n"] },
+            groupBy: { $0.joined(separator: ", ") + ", f.status_key" },
+            carry: ["x.status_key", "x.n"],
+            orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } }).sql, Self.bounds(r.period))
 
         // The readable value and order of every mark in every status combination.
         let labelColumns = marks.flatMap { [$0.rawValue, $0.rawValue + "_orden"] }
@@ -94,42 +91,42 @@ extension Reports {
     }
 
     func visitation(_ r: Request) throws -> ReportTable {
-        let dims = r.by.map(\.sql)
-        var rollup = dims.map(\.value)
-        rollup.append("vg.betegnelse")
-        let order = ["dage.periode"] + dims.map { "GROUPING(\($0.value)), min(\($0.sort))" }
-            + ["GROUPING(vg.betegnelse)", "min(vg.visitationsgruppe_key)"]
+        // The visitation fact as f: the breakdowns' groupings (indberetter, region) apply to it.
+        let dims = r.by.map(\.grouping)
         var rows: [ReportTable.Row] = []
         var stacks: [String: [String: Double]] = [:]
         var dates: [String] = []
         var groupOrder: [String] = []
         if let span = try visitationSpan(r) {
-            let res = try conn.execute("""
-                WITH dage AS (
-                    SELECT \(r.per.column) AS periode, max(d.dato) AS dato FROM samtaler.dim_dato d
-                    WHERE d.dato BETWEEN $1::date AND $2::date GROUP BY 1)
-                SELECT dage.periode, dage.dato::text\(dims.enumerated().map { ", \($0.element.value) AS g\($0.offset)" }.joined()),
-                       vg.betegnelse, count(*), GROUPING(\(rollup.joined(separator: ", ")))
-                FROM dage
-                JOIN samtaler.fact_visitation v ON v.gyldig_fra <= dage.dato AND (v.gyldig_til IS NULL OR v.gyldig_til >= dage.dato)
-                JOIN samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = v.visitationsgruppe_key
-                JOIN samtaler.dim_indberetter i ON i.indberetter_key = v.indberetter_key
-                GROUP BY dage.periode, dage.dato, ROLLUP (\(rollup.joined(separator: ", ")))
-                ORDER BY \(order.joined(separator: ", "))
-                """, [span.from, span.to])
             let n = dims.count
+            let query = GroupedQuery(
+                groups: dims,
+                fact: """
+                    (SELECT \(r.per.column) AS periode, max(d.dato) AS dato FROM samtaler.dim_dato d
+                     WHERE d.dato BETWEEN $1::date AND $2::date GROUP BY 1) dage
+                    JOIN samtaler.fact_visitation f ON f.gyldig_fra <= dage.dato AND (f.gyldig_til IS NULL OR f.gyldig_til >= dage.dato)
+                    """,
+                filter: "true",
+                aggregates: { keys in ["dage.periode", "dage.dato", "f.visitationsgruppe_key AS gruppe", "count(*) AS n",
+                                       "GROUPING(\((keys + ["f.visitationsgruppe_key"]).joined(separator: ", "))) AS niveau"] },
+                groupBy: { "dage.periode, dage.dato, ROLLUP (\(($0 + ["f.visitationsgruppe_key"]).joined(separator: ", ")))" },
+                outerJoins: ["LEFT JOIN samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = x.gruppe"],
+                carry: ["x.periode", "x.dato::text", "vg.betegnelse", "x.n", "x.niveau"],
+                orderBy: { cols in ["x.dato"] + cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - i)) & 1", c.sort] }
+                                   + ["x.niveau & 1", "x.gruppe"] })
+            let res = try conn.execute(query.sql, [span.from, span.to])
             let allRolled = (1 << (n + 1)) - 1
             var totals: [String: Int] = [:]
             for i in 0..<res.rowCount where res.int(i, n + 4) == allRolled {
-                totals[res.value(i, 1) ?? ""] = res.int(i, n + 3) ?? 0
+                totals[res.value(i, n + 1) ?? ""] = res.int(i, n + 3) ?? 0
             }
             for i in 0..<res.rowCount {
                 let grouping = res.int(i, n + 4) ?? 0
-                let date = res.value(i, 1) ?? ""
-                var cells: [ReportTable.Cell] = [.text(res.value(i, 0) ?? ""), .text(date)]
+                let date = res.value(i, n + 1) ?? ""
+                var cells: [ReportTable.Cell] = [.text(res.value(i, n) ?? ""), .text(date)]
                 for j in 0...n {
                     let rolledUp = grouping & (1 << (n - j)) != 0
-                    cells.append(.text(rolledUp ? "I alt" : (res.value(i, 2 + j) ?? "")))
+                    cells.append(.text(rolledUp ? "I alt" : (res.value(i, j < n ? j : n + 2) ?? "")))
                 }
                 let count = res.int(i, n + 3) ?? 0
                 let base = totals[date] ?? 0

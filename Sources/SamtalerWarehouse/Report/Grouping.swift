@@ -1,0 +1,71 @@
+/// A column a report groups by. The facts are grouped on small integer keys (or short codes),
+/// and only the few hundred groups are then joined to their dimensions for labels: sorting a
+/// million rows on integers instead of Danish text made the volumes query 3.7x faster
+/// (docs/performance.md). Every string here is fixed SQL, never user input.
+struct Grouping {
+    /// The expression the facts are grouped on, over `f` (the fact) and, when
+    /// `usesIndberetter`, `i` (its indberetter).
+    var key: String
+    var usesIndberetter = false
+    /// A LEFT JOIN (without the words) that labels the group; KEY stands for the key column.
+    var join: String?
+    /// The label shown and the expression sorted by; KEY stands for the key column.
+    var label: String
+    var sort: String
+
+    init(key: String, usesIndberetter: Bool = false, join: String? = nil, label: String, sort: String) {
+        self.key = key
+        self.usesIndberetter = usesIndberetter
+        self.join = join
+        self.label = label
+        self.sort = sort
+    }
+
+    func on(_ column: String) -> (join: String?, label: String, sort: String) {
+        (join.map { "LEFT JOIN " + $0.replacingOccurrences(of: "KEY", with: column) },
+         label.replacingOccurrences(of: "KEY", with: column), sort.replacingOccurrences(of: "KEY", with: column))
+    }
+}
+
+/// One grouped query over the facts: an inner aggregate on the groups' keys, an outer query
+/// that labels the groups. The outer columns are g0…gN (the labels), then `carry`; inner
+/// columns are k0…kN (the keys), then the aggregates, all visible to the outer query as x.*.
+struct GroupedQuery {
+    var groups: [Grouping]
+    /// The fact table, with alias f.
+    var fact = "samtaler.fact_samtale f"
+    /// Joins of the inner query besides the indberetter (added when a group needs it).
+    var innerJoins: [String] = []
+    var filter: String
+    /// Inner select items after the keys, given the keys' expressions.
+    var aggregates: ([String]) -> [String]
+    /// The GROUP BY clause's content, given the keys' expressions.
+    var groupBy: ([String]) -> String
+    /// Outer joins after the groups' own.
+    var outerJoins: [String] = []
+    /// Outer select items after the labels.
+    var carry: [String]
+    /// The ORDER BY items, given each group's sort expression and label alias.
+    var orderBy: ([(sort: String, label: String)]) -> [String]
+
+    var sql: String {
+        let keys = groups.map(\.key)
+        var joins = innerJoins
+        if groups.contains(where: \.usesIndberetter) {
+            joins.append("JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key")
+        }
+        let labelled = groups.enumerated().map { $0.element.on("x.k\($0.offset)") }
+        let inner = groups.enumerated().map { "\($0.element.key) AS k\($0.offset)" } + aggregates(keys)
+        return """
+            SELECT \((labelled.enumerated().map { "\($0.element.label) AS g\($0.offset)" } + carry).joined(separator: ", "))
+            FROM (
+                SELECT \(inner.joined(separator: ", "))
+                FROM \(fact)
+                \(joins.joined(separator: "\n    "))
+                WHERE \(filter)
+                GROUP BY \(groupBy(keys))) x
+            \((labelled.compactMap(\.join) + outerJoins).joined(separator: "\n"))
+            ORDER BY \(orderBy(labelled.enumerated().map { ($0.element.sort, "g\($0.offset)") }).joined(separator: ", "))
+            """
+    }
+}
