@@ -32,7 +32,9 @@ let package = Package(
         .testTarget(name: "SamtalerFeedTests", dependencies: ["SamtalerFeed"]),
         .testTarget(name: "SamtalerPseudonymTests", dependencies: ["SamtalerPseudonym"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
-        .testTarget(name: "SamtalerWarehouseTests", dependencies: ["SamtalerWarehouse", "SamtalerFeed", "SamtalerPseudonym", "PostgresClient"]),
-        .testTarget(name: "SamtalerCLITests", dependencies: ["PostgresClient"]),
+        // Helpers shared by the tests that run the built binary: child processes, waiting, warehouse digests.
+        .target(name: "SamtalerTestSupport", dependencies: ["PostgresClient"], path: "Tests/SamtalerTestSupport"),
+        .testTarget(name: "SamtalerWarehouseTests", dependencies: ["SamtalerWarehouse", "SamtalerFeed", "SamtalerPseudonym", "PostgresClient", "SamtalerTestSupport"]),
+        .testTarget(name: "SamtalerCLITests", dependencies: ["PostgresClient", "SamtalerTestSupport"]),
     ]
 )

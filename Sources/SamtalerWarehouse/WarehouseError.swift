@@ -37,9 +37,18 @@ public enum WarehouseError: Error, CustomStringConvertible {
     }
 
     /// Classifies a database error: unavailable servers and lost connections are retryable (75),
-    /// authentication problems are configuration (78), the rest internal (70).
+    /// authentication problems and a login without the rights it needs are configuration (78),
+    /// the rest internal (70).
     public static func from(_ e: PGError, doing what: String) -> WarehouseError {
         if e.isAuthentication { return .configuration("\(what): the database refused the login: \(e.description)") }
+        if e.sqlState == "42501" {
+            return .configuration("""
+                \(what): the login role lacks the rights for this: \(e.description)
+                Grant it the group role for the job (docs/operations.md, Roles): samtaler_indlaeser for `samtaler load` and \
+                `samtaler extract` (GRANT samtaler_indlaeser TO <login role>), samtaler_analytiker for `samtaler report` \
+                (GRANT samtaler_analytiker TO <login role>)
+                """)
+        }
         if e.isUnavailable { return .unavailable("\(what): the database is unavailable, retry later: \(e.description)") }
         if e.sqlState == "3F000" || e.sqlState == "42P01" {
             return .configuration("\(what): the warehouse schema is missing; run `samtaler migrate` first (\(e.description))")

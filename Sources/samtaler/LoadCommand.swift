@@ -27,7 +27,8 @@ struct LoadCommand: ParsableCommand {
             Exit codes: 0 published; 65 more lines rejected than --max-reject-ratio allows
             (nothing published; rejects and summary still written); 66 a file is missing or
             unreadable; 73 an output file cannot be written; 75 the database is unavailable or
-            another load holds it (retry later); 78 configuration (no key, wrong key, no schema).
+            another load holds it (retry later); 78 configuration (no key, wrong key, no schema, a login
+            refused or without the samtaler_indlaeser rights).
             """)
 
     @OptionGroup var db: DatabaseOptions
@@ -74,7 +75,15 @@ struct LoadCommand: ParsableCommand {
             options.waitForLock = wait
             options.lockTimeoutSeconds = lockTimeout
             options.showProgress = isatty(STDERR_FILENO) == 1
-            let summary = try Loader(conn: conn, key: key, log: { note($0) }).run(options)
+            // To record a failed run when the session was lost; a server that does not answer must
+            // not hold up the exit (a connect_timeout in --database or the environment wins).
+            let database = db.database
+            let reconnect = { () throws -> PGConnection in
+                setenv("PGCONNECT_TIMEOUT", "10", 0)
+                return try PGConnection(database)
+            }
+            let loader = Loader(conn: conn, key: key, reconnect: reconnect, log: { note($0) })
+            let summary = try loader.run(options)
             print(json ? summary.json() : summary.text(), terminator: "")
             if !summary.published { throw ExitCode(65) }
         }

@@ -22,7 +22,8 @@ struct Samtaler: ParsableCommand {
 
             Exit codes: 0 done; 64 usage; 65 data over the reject threshold; 66 input missing or
             unreadable; 73 output not writable; 75 database unavailable or busy (retry later);
-            70 internal error; 78 configuration (schema, key, reference data).
+            70 internal error; 78 configuration (schema, key, reference data, a login refused or without
+            the rights its command needs).
             """,
         version: SamtalerVersion.current,
         subcommands: [MigrateCommand.self, LoadCommand.self, ReportCommand.self, ExtractCommand.self, KeygenCommand.self, GenerateCommand.self]

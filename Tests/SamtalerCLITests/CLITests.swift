@@ -1,47 +1,15 @@
 import Foundation
 import PostgresClient
+import SamtalerTestSupport
 import Testing
 
 /// Runs the built `samtaler` binary as an operator would, and checks its output and exit codes.
-struct CLI {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+enum CLI {
+    typealias Result = ChildProcess.Result
 
-    static let binary: String = ProcessInfo.processInfo.environment["SAMTALER_BIN"] ?? root + "/.build/debug/samtaler"
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
+    /// Runs the binary to its end (SamtalerTestSupport's ChildProcess: no key in the environment).
     static func run(_ args: [String], env: [String: String] = [:], in dir: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        var e = ProcessInfo.processInfo.environment
-        e["SAMTALER_PSEUDONYM_KEY_FILE"] = nil
-        e["SAMTALER_PSEUDONYM_KEY"] = nil
-        e["SAMTALER_SQL_DIR"] = root + "/sql"
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        if let dir { p.currentDirectoryURL = URL(fileURLWithPath: dir) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try ChildProcess.run(args, env: env, in: dir)
     }
 }
 
@@ -66,8 +34,9 @@ final class Sandbox {
 
     var keyEnv: [String: String] { ["SAMTALER_PSEUDONYM_KEY_FILE": keyFile] }
 
-    func run(_ args: [String], key: Bool = true) throws -> CLI.Result {
-        try CLI.run(args + ["--database", "dbname=\(db)"], env: key ? keyEnv : [:], in: dir)
+    /// Runs the binary on this sandbox's database (with the key unless `key` is false), with `env` added.
+    func run(_ args: [String], key: Bool = true, env: [String: String] = [:]) throws -> CLI.Result {
+        try CLI.run(args + ["--database", "dbname=\(db)"], env: (key ? keyEnv : [:]).merging(env) { $1 }, in: dir)
     }
 
     func json(_ path: String) throws -> [String: Any] {

@@ -1,5 +1,7 @@
 import Foundation
 import PostgresClient
+import SamtalerTestSupport
+import Testing
 
 /// A private, throw-away PostgreSQL cluster for tests that stop the server or change its
 /// authentication: never the shared server the other tests use.
@@ -147,5 +149,23 @@ final class PrivateCluster {
         defer { try? h.close() }
         try h.seekToEnd()
         try h.write(contentsOf: Data(text.utf8))
+    }
+}
+
+extension PrivateCluster {
+    /// What every server-fault test starts with: a scratch folder inside the cluster's own (so
+    /// `destroy()` deletes it too), a pseudonym key made by the binary, and the warehouse
+    /// `databases`, created and migrated. Returns the folder and the key's environment.
+    func prepareWarehouses(_ databases: [String]) throws -> (work: String, key: [String: String]) {
+        let work = dir + "/work"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let keygen = try ChildProcess.run(["keygen", work + "/pseudonym.key"])
+        try #require(keygen.status == 0, "\(keygen.output)")
+        for db in databases {
+            try createDatabase(db)
+            let m = try ChildProcess.run(["migrate", "--database", conninfo(db)])
+            try #require(m.status == 0, "migrate \(db): \(m.output)")
+        }
+        return (work, ["SAMTALER_PSEUDONYM_KEY_FILE": work + "/pseudonym.key"])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PostgresClient
 import SamtalerFeed
 import SamtalerPseudonym
+import SamtalerTestSupport
 @testable import SamtalerWarehouse
 
 /// A fresh, migrated warehouse database for one test, on the server that `make test` starts
@@ -13,11 +14,7 @@ final class TestWarehouse {
     let dir: String
     let key: PseudonymKey
 
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = TestPaths.root
 
     static func admin() throws -> PGConnection {
         do { return try PGConnection("dbname=postgres") } catch {
@@ -64,7 +61,8 @@ final class TestWarehouse {
         configure(&o)
         let c = try PGConnection(conninfo)
         defer { c.close() }
-        return try Loader(conn: c, key: key).run(o)
+        let conninfo = conninfo
+        return try Loader(conn: c, key: key, reconnect: { try PGConnection(conninfo) }).run(o)
     }
 
     func int(_ sql: String, _ params: [String?] = []) throws -> Int {

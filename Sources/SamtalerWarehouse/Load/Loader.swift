@@ -27,12 +27,18 @@ public final class Loader {
     let conn: PGConnection
     let pseudonymizer: Pseudonymizer
     let log: (String) -> Void
+    /// Opens a new session to the same database: used to record a failed run when `conn` was lost.
+    let reconnect: (() throws -> PGConnection)?
     public static let keyFingerprintSetting = "pseudonym_noegle_fingeraftryk"
 
     /// `log` receives progress and notices for the operator (never a personnummer or a name).
-    public init(conn: PGConnection, key: PseudonymKey, log: @escaping (String) -> Void = { _ in }) {
+    /// `reconnect` opens a fresh session to the same database (e.g. `{ try PGConnection(conninfo) }`);
+    /// without it a run whose session is lost leaves no `fejlet` row in the batch table.
+    public init(conn: PGConnection, key: PseudonymKey, reconnect: (() throws -> PGConnection)? = nil,
+                log: @escaping (String) -> Void = { _ in }) {
         self.conn = conn
         pseudonymizer = Pseudonymizer(key: key)
+        self.reconnect = reconnect
         self.log = log
     }
 
@@ -103,23 +109,29 @@ public final class Loader {
             try recordBatch(summary)
             // The key is recorded with the first data it wrote, in the same transaction.
             try recordKeyFingerprint()
-            // The rejects file gets its name before the data are published: nothing is lost if this fails.
+            // Both output files are written whole (and synced) before the data are published, so a
+            // full disk fails the run instead of a published batch without its rejects or summary.
+            // The rejects file gets its name here: nothing is lost if COMMIT fails.
             try rejects.commit()
+            try summaryFile?.prepare(summary.json())
             try conn.execute("COMMIT")
             inTransaction = false
         } catch {
-            if inTransaction { _ = try? conn.execute("ROLLBACK") }
+            var sessionUsable = true
+            if inTransaction { do { try conn.execute("ROLLBACK") } catch { sessionUsable = false } }
             var failed = summary
             failed.seconds = Date().timeIntervalSince(started)
-            try? recordBatch(failed, failed: true)
+            recordFailedBatch(failed, ownSessionUsable: sessionUsable)
+            summaryFile?.discard()
             switch error {
+            case WarehouseError.output(let m): throw WarehouseError.output("\(m); nothing was published")
             case let e as WarehouseError: throw e
             case let e as PGError: throw WarehouseError.from(e, doing: "loading batch \(summary.batch); nothing was published")
             case let e as FeedReadError: throw WarehouseError.input("\(e.description); nothing was published")
             default: throw WarehouseError.internal("loading batch \(summary.batch): \(error); nothing was published")
             }
         }
-        do { try summaryFile?.write(summary.json()) } catch {
+        do { try summaryFile?.commit() } catch {
             throw .output("batch \(summary.batch) was published, but the summary file could not be written: \(error)")
         }
         return summary
@@ -160,7 +172,36 @@ public final class Loader {
         progress?.finish()
     }
 
-    private func recordBatch(_ s: LoadSummary, failed: Bool = false) throws {
+    /// Records a run that failed as a `fejlet` batch row. Its facts never come with it: they were
+    /// in the transaction that was rolled back (or died with the session), and the row is written
+    /// on its own, in autocommit. On the loader's session when it survived the failure, else on a
+    /// fresh one, so that a lost session (pg_terminate_backend, a proxy or timeout dropping it)
+    /// still leaves a trace. Should COMMIT have gone through after all, its `publiceret` row is
+    /// kept (same batch key, ON CONFLICT DO NOTHING). Failing to record is a warning only: the
+    /// run's own error is what the operator must see.
+    private func recordFailedBatch(_ s: LoadSummary, ownSessionUsable: Bool) {
+        var problem: (any Error)?
+        if ownSessionUsable {
+            do { try recordBatch(s, failed: true); return } catch { problem = error }
+        }
+        if let reconnect {
+            do {
+                let fresh = try reconnect()
+                defer { fresh.close() }
+                try recordBatch(s, failed: true, on: fresh)
+                return
+            } catch { problem = error }
+        }
+        let reason = problem.map { ($0 as? PGError)?.description ?? "\($0)" } ?? "the session was lost"
+        log("samtaler: warning: the failed run could not be recorded in samtaler.dim_batch (status fejlet): \(reason)")
+    }
+
+    private func recordBatch(_ summary: LoadSummary, failed: Bool = false, on connection: PGConnection? = nil) throws {
+        let conn = connection ?? self.conn
+        var s = summary
+        if s.batch == 0 {   // the run failed before it got its number
+            s.batch = Int(try conn.scalar("SELECT nextval('samtaler.batch_seq')") ?? "") ?? 0
+        }
         let byRule = "{" + s.rejectedByRule.keys.sorted().map { "\(JSONText.string($0)):\(s.rejectedByRule[$0]!)" }.joined(separator: ",") + "}"
         let files = "{" + s.files.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
         try conn.execute("""
@@ -226,23 +267,67 @@ public final class Loader {
     }
 }
 
-/// An output file that is created (and so checked) before the work, and written whole at the end.
-struct OutputFile {
+/// An output file that is created (and so checked) before the work, and written whole at the end:
+/// under a temporary name, synced (so a full disk shows here), then renamed.
+final class OutputFile {
     let path: String
+    private let temporaryPath: String
+    private var prepared = false
 
     init(path: String) throws(WarehouseError) {
         self.path = path
+        temporaryPath = path + ".tmp-\(getpid())"
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .output("cannot create \(path): \(String(cString: strerror(errno)))") }
         close(fd)
     }
 
-    func write(_ text: String) throws(WarehouseError) {
-        let tmp = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)), rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw .output("cannot write \(path): \(String(cString: strerror(errno)))")
+    deinit { discard() }
+
+    /// Writes and syncs the whole text under the temporary name.
+    func prepare(_ text: String) throws(WarehouseError) {
+        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .output("cannot write \(path): \(String(cString: strerror(errno)))") }
+        prepared = true
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = String(cString: strerror(n < 0 ? errno : ENOSPC))
+                close(fd)
+                throw .output("cannot write \(path): \(reason)")
+            }
+            offset += n
         }
+        guard fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .output("cannot write \(path): \(reason)")
+        }
+        guard close(fd) == 0 else { throw .output("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Gives the prepared file its real name.
+    func commit() throws(WarehouseError) {
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            discard()
+            throw .output("cannot write \(path): \(reason)")
+        }
+        prepared = false
+    }
+
+    /// Removes a prepared file that will not be used.
+    func discard() {
+        if prepared { unlink(temporaryPath) }
+        prepared = false
+    }
+
+    func write(_ text: String) throws(WarehouseError) {
+        try prepare(text)
+        try commit()
     }
 }
 
