@@ -44,9 +44,9 @@ public enum WarehouseError: Error, CustomStringConvertible {
         if e.sqlState == "42501" {
             return .configuration("""
                 \(what): the login role lacks the rights for this: \(e.description)
-                Grant it the group role for the job (docs/operations.md, Roles): samtaler_indlaeser for `samtaler load` and \
-                `samtaler extract` (GRANT samtaler_indlaeser TO <login role>), samtaler_analytiker for `samtaler report` \
-                (GRANT samtaler_analytiker TO <login role>)
+                Grant it the group role for the job (docs/operations.md, Roles): samtaler_indlaeser for `samtaler load` \
+                (GRANT samtaler_indlaeser TO <login role>), samtaler_rapport for `samtaler report` and `samtaler extract` \
+                (GRANT samtaler_rapport TO <login role>); samtaler_analytiker only reads the rapport views in SQL
                 """)
         }
         if e.isUnavailable { return .unavailable("\(what): the database is unavailable, retry later: \(e.description)") }
