@@ -56,15 +56,18 @@ enum HTMLReport {
     static func stacked(_ c: ReportTable.Chart) -> String {
         let n = c.categories.count
         let barW = max(8.0, min(48.0, 900.0 / Double(max(n, 1)) - 6))
+        // Each column's slot is wide enough for its label when there are few (dates are long).
+        let labelW = n <= 24 ? Double(c.categories.map(\.count).max() ?? 0) * 6.2 : 0
+        let slot = max(barW + 6, labelW + 4)
         let left = 50.0, top = 10.0, height = 260.0
-        let width = left + Double(n) * (barW + 6) + 20
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height + 90))\" role=\"img\" aria-label=\"\(escape(c.title))\">\n"
+        let width = left + Double(n) * slot + 20
+        var s = ""
         for pct in stride(from: 0, through: 100, by: 25) {
             let y = top + height * (1 - Double(pct) / 100)
             s += "<line x1=\"\(left)\" x2=\"\(width - 10)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#ddd\"/><text x=\"\(left - 6)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\">\(pct) %</text>\n"
         }
         for (i, cat) in c.categories.enumerated() {
-            let x = left + Double(i) * (barW + 6) + 3
+            let x = left + Double(i) * slot + (slot - barW) / 2
             var y = top + height
             for (k, series) in c.series.enumerated() {
                 let v = max(0, series.values[i])
@@ -76,18 +79,27 @@ enum HTMLReport {
                 s += "<text x=\(q(x + barW / 2)) y=\(q(top + height + 14)) font-size=\"10\" text-anchor=\"middle\">\(escape(cat))</text>\n"
             }
         }
-        var lx = left
+        // The legend, wrapped into rows as wide as the chart (at least 600 px), so no name is cut off.
+        var legend = ""
+        var lx = left, ly = top + height + 34, right = width
+        let legendRight = max(width, 600)
         for (k, series) in c.series.enumerated() {
-            s += "<rect x=\(q(lx)) y=\(q(top + height + 34)) width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/><text x=\(q(lx + 16)) y=\(q(top + height + 44)) font-size=\"12\">\(escape(series.name))</text>\n"
-            lx += 24 + Double(series.name.count) * 7
+            let w = 24 + Double(series.name.count) * 7
+            if lx > left && lx + w > legendRight { lx = left; ly += 20 }
+            legend += "<rect x=\(q(lx)) y=\(q(ly)) width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/><text x=\(q(lx + 16)) y=\(q(ly + 10)) font-size=\"12\">\(escape(series.name))</text>\n"
+            lx += w
+            right = max(right, lx + 10)
         }
-        return s + "</svg>\n"
+        let svgWidth = right
+        let svgHeight = ly + 30
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(svgWidth))\" height=\"\(Int(svgHeight))\" role=\"img\" aria-label=\"\(escape(c.title))\">\n"
+            + s + legend + "</svg>\n"
     }
 
     /// Horizontal bars, one per category, labelled with their value.
     static func bars(_ c: ReportTable.Chart) -> String {
         let values = c.series.first?.values ?? []
-        let maxV = max(values.max() ?? 1, 1)
+        let maxV = c.style == .shares ? 1 : max(values.max() ?? 1, 1)
         let labelW = 30.0 + Double(c.categories.map(\.count).max() ?? 5) * 7
         let barMax = 600.0, rowH = 20.0
         let height = Double(c.categories.count) * rowH + 10
@@ -95,7 +107,8 @@ enum HTMLReport {
         for (i, cat) in c.categories.enumerated() {
             let y = 5 + Double(i) * rowH
             let w = barMax * values[i] / maxV
-            let label = values[i] == values[i].rounded() ? Danish.count(Int(values[i])) : String(format: "%.1f", values[i])
+            let label = c.style == .shares ? Danish.share(values[i])
+                : values[i] == values[i].rounded() ? Danish.count(Int(values[i])) : String(format: "%.1f", values[i])
             s += "<text x=\(q(labelW - 6)) y=\(q(y + 13)) font-size=\"11\" text-anchor=\"end\">\(escape(cat))</text>"
             s += "<rect class=\"bar\" x=\(q(labelW)) y=\(q(y + 2)) width=\(q(w)) height=\(q(rowH - 5)) fill=\"\(palette[0])\"><title>\(escape(cat)): \(label)</title></rect>"
             s += "<text x=\(q(labelW + w + 5)) y=\(q(y + 13)) font-size=\"11\">\(label)</text>\n"

@@ -21,8 +21,11 @@ extension Reports {
         let labelColumns = marks.flatMap { [$0.rawValue, $0.rawValue + "_orden"] }
         let dim = try conn.execute("SELECT status_key, \(labelColumns.joined(separator: ", ")) FROM samtaler.dim_samtalestatus")
         var values: [Int: [(label: String, order: Int)]] = [:]
+        var firstValue = Array(repeating: "", count: marks.count)   // each mark's value of order 1, for the charts
         for i in 0..<dim.rowCount {
-            values[dim.int(i, 0) ?? -1] = marks.indices.map { m in (dim.value(i, 1 + 2 * m) ?? "", dim.int(i, 2 + 2 * m) ?? 9) }
+            let v = marks.indices.map { m in (label: dim.value(i, 1 + 2 * m) ?? "", order: dim.int(i, 2 + 2 * m) ?? 9) }
+            values[dim.int(i, 0) ?? -1] = v
+            for (m, x) in v.enumerated() where x.order == 1 { firstValue[m] = x.label }
         }
 
         // Counts per group (period and breakdowns), mark and value, groups in the query's order.
@@ -40,7 +43,7 @@ extension Reports {
             }
         }
         var rows: [ReportTable.Row] = []
-        var chart: [String: [Double]] = [:]   // mark → share of its first value, per period (without --by)
+        var chart: [Int: (label: String, shares: [Double])] = [:]   // mark → its first value and that value's share per period (without --by)
         for key in groups {
             let all = total[key] ?? 0
             for (m, mark) in marks.enumerated() {
@@ -53,7 +56,9 @@ extension Reports {
                         .text(mark.label), .text(v.label), .count(v.count), .share(share), .count(base),
                     ], level: 0))
                 }
-                if r.by.isEmpty { chart[mark.label, default: []].append(base > 0 ? Double(byValue[1]?.count ?? 0) / Double(base) : 0) }
+                if r.by.isEmpty {
+                    chart[m, default: (firstValue[m], [])].shares.append(base > 0 ? Double(byValue[1]?.count ?? 0) / Double(base) : 0)
+                }
             }
         }
         var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
@@ -71,10 +76,11 @@ extension Reports {
             "Andel: tidlig opfølgning og videregivet til a-kassen er andele af alle samtaler; de øvrige er andele af de samtaler, hvor markeringen gælder (Grundlag). \"Ikke relevant\", \"Ikke oplyst\" og \"Ingen aftale\" har ingen andel.",
             "A-kassens deltagelse gælder jobsamtaler efter § 31, stk. 2; cv-godkendelse a-kassernes cv-samtaler; rådighedsvurdering rådighedssamtaler; cv fyldestgørende kontaktgruppe 1.",
         ]
-        if r.by.isEmpty, !groups.isEmpty {
+        for (m, mark) in marks.enumerated() where r.by.isEmpty && !groups.isEmpty {
+            guard let c = chart[m] else { continue }
             table.charts.append(ReportTable.Chart(
-                title: "Andel med markeringens første værdi (fx fast track, forpligtende, a-kassen deltog, godkendt)", style: .bars,
-                categories: groups.map { $0[0] }, series: marks.map { ($0.label, chart[$0.label] ?? []) }))
+                title: "\(mark.label): andel \(c.label.lowercased())", style: .shares,
+                categories: groups.map { $0[0] }, series: [(c.label, c.shares)]))
         }
         return table
     }

@@ -30,7 +30,9 @@ public struct ReportTable: Sendable {
 
     /// A chart for the HTML format.
     public struct Chart: Sendable {
-        public enum Style: Sendable { case stackedShares, bars }
+        /// stackedShares: 100 % columns, one per category, the series stacked (values 0–1).
+        /// bars: horizontal bars of the first series; `shares` bars (values 0–1) read as percentages.
+        public enum Style: Sendable { case stackedShares, bars, shares }
         public var title: String
         public var style: Style
         /// The x-axis categories (e.g. periods).

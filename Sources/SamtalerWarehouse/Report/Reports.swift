@@ -410,8 +410,8 @@ public struct Reports {
                                 columns: columns, rows: rows)
         table.notes = summary.map { "\($0.0): \(LoadSummary.thousands($0.2)) af \(LoadSummary.thousands($0.1)) samtaler havde deltagere." }
         table.charts.append(ReportTable.Chart(
-            title: "Andel af samtaler med deltagere", style: .bars, categories: summary.map(\.0),
-            series: [("Med deltagere", summary.map { $0.1 > 0 ? Double($0.2) / Double($0.1) * 100 : 0 })]))
+            title: "Andel af samtaler med deltagere", style: .shares, categories: summary.map(\.0),
+            series: [("Med deltagere", summary.map { $0.1 > 0 ? Double($0.2) / Double($0.1) : 0 })]))
         return table
     }
 
