@@ -94,8 +94,16 @@ public final class Loader {
             }
 
             let mergeStarted = Date()
-            let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
+            // The merge is one statement without progress of its own (about a second per 100,000
+            // lines on a first load): say what is happening while it runs.
+            let publishing = options.showProgress ? ProgressLine() : nil
+            publishing?.note("  merging \(LoadSummary.thousands(summary.accepted)) accepted lines into the warehouse (one transaction) ...")
+            let merged: PGResult
+            do {
+                defer { publishing?.finish() }
+                merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
                                           [String(summary.batch)])
+            }
             summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)
             for i in 0..<merged.rowCount {
                 let counts = ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
@@ -345,6 +353,9 @@ final class ProgressLine {
                           min(fraction, 1) * 100, LoadSummary.thousands(lines), LoadSummary.thousands(rate))
         FileHandle.standardError.write(Data(text.utf8))
     }
+
+    /// A fixed line, e.g. while a long statement runs.
+    func note(_ text: String) { FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) }
 
     func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 }
