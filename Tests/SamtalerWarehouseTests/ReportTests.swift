@@ -16,7 +16,8 @@ final class ReportFixture {
         var lines: [String] = []
         // January: 3 jobcenter conversations in København by two persons, one withdrawn later.
         lines.append(Line.samtale(id: "J1", registreret: "2025-01-10T10:00:00+01:00", cpr: "0101901234", afholdt: "2025-01-10", form: "PERSONLIGT"))
-        lines.append(Line.samtale(id: "J2", registreret: "2025-01-11T10:00:00+01:00", cpr: "0101901234", afholdt: "2025-01-11", form: "VIDEO"))
+        lines.append(Line.samtale(id: "J2", registreret: "2025-01-11T10:00:00+01:00", cpr: "0101901234", afholdt: "2025-01-11", form: "VIDEO",
+                                  extra: #","visitationsgruppe":"JOBPARAT""#))
         lines.append(Line.samtale(id: "J3", registreret: "2025-01-12T10:00:00+01:00", cpr: "0202801234", afholdt: "2025-01-12", type: "HENVISNING", form: "TELEFONISK"))
         lines.append(Line.annuller(id: "J3", registreret: "2025-01-20T10:00:00+01:00"))
         // February: Aarhus (751), one with participants, one unknown person.
@@ -25,6 +26,9 @@ final class ReportFixture {
         lines.append(Line.samtale(id: "A2", registreret: "2025-02-04T10:00:00+01:00", kommune: "751", cpr: "0000000000", afholdt: "2025-02-04", form: "PERSONLIGT"))
         // An a-kasse conversation at 23:30 UTC on 31 March: 1 April in Copenhagen.
         lines.append(Line.akasse(id: "K1", registreret: "2025-04-01T08:00:00+02:00", cpr: "0101901234", afholdt: "2025-03-31T23:30:00Z"))
+        // An a-kasse's Min Plan draft and job search requirements.
+        lines.append(#"{"registrering":"minplan","id":"MP1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"77"},"cpr":"0101901234","jobmaal":["Lager"],"plan":"Søge job","begrundelse":"Erfaring"}"#)
+        lines.append(#"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"77"},"cpr":"0101901234","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":5}"#)
         try w.load([w.file("feed.jsonl", lines)])
     }
 
@@ -133,6 +137,8 @@ final class ReportFixture {
         let f = try ReportFixture()
         for name in Reports.Name.allCases {
             let t = try f.report(name, period: "2025")
+            // (coverage lists problems: none in the fixture's 2025)
+            #expect(!t.rows.isEmpty || name == .coverage, "the \(name) report has no rows on the fixture")
             for format in ReportFormat.allCases {
                 let text = format.render(t)
                 #expect(!text.isEmpty)
