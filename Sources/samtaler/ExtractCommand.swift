@@ -8,9 +8,9 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Write the ministry statistics extract of one period (CSV and manifest).",
         discussion: """
-            Counts the conversations held in PERIOD (a month 2025-03, a quarter
-            2025Q1 or a year 2025, in Danish time) that are current, not
-            withdrawn, in the warehouse now, and writes two files in DIR:
+            Counts the conversations held in PERIOD (a month 2025-03, a quarter 2025Q1 or
+            a year 2025, in Danish time) that are current, not withdrawn, in the warehouse
+            now, and writes two files in DIR:
 
               samtaler_PERIOD.csv  one row per reporting authority, samtaletype
                 and samtaleform, and an I_ALT row per samtaletype, with
@@ -21,23 +21,22 @@ struct ExtractCommand: ParsableCommand {
                 suppressed rows, when it was made, and the load batches whose
                 data it holds.
 
-            Small numbers are suppressed: a row with 1 to N-1 distinct persons
-            (N = --threshold) gets empty numbers and diskretion P. When that
-            leaves exactly one form row of a group hidden under a published
-            I_ALT row, the form row with the fewest conversations is hidden
-            too (diskretion S), so the first cannot be computed from the total.
+            Small numbers are suppressed: a row with 1 to N-1 distinct persons (N =
+            --threshold) gets empty numbers and diskretion P. When that leaves exactly one
+            form row of a group hidden under a published I_ALT row, the form row with the
+            fewest conversations is hidden too (diskretion S), so the first cannot be
+            computed from the total.
 
-            The CSV depends only on the warehouse's data: two extracts of the
-            same state are byte for byte the same; only `genereret` in the
-            manifest changes. Both files are written under temporary names and
-            renamed, the manifest last: both or neither. An earlier extract of
-            the period is replaced. The extract reads one consistent snapshot,
-            so it may run while a load is running. More: docs/extract.md.
+            The CSV depends only on the warehouse's data: two extracts of the same state
+            are byte for byte the same; only `genereret` in the manifest changes. Both
+            files are written under temporary names and renamed, the manifest last: both
+            or neither. An earlier extract of the period is replaced. The extract reads
+            one consistent snapshot, so it may run while a load is running. More:
+            docs/extract.md.
 
-            Exit codes: 0 written; 64 usage (bad period or threshold); 73 DIR
-            missing or not writable (nothing written); 75 database unavailable
-            (retry later); 78 configuration (no schema, or another schema
-            version); 70 internal error.
+            Exit codes: 0 written; 64 usage (bad period or threshold); 73 DIR missing or
+            not writable (nothing written); 75 database unavailable (retry later); 78
+            configuration (no schema, or another schema version); 70 internal error.
             """)
 
     @OptionGroup var db: DatabaseOptions

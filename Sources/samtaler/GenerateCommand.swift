@@ -8,11 +8,11 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a realistic, deterministic synthetic feed.",
         discussion: """
-            For demos, tests and benchmarks: both kinds of indberetter, every samtaletype with the
-            fields it requires, participants, a national spread of kommuner, corrections,
-            withdrawals, versions out of order, Min Plan drafts and job search requirements,
-            and a small share of deliberately invalid lines. The same --rows and --seed give
-            the same bytes on any machine. No real person is in it.
+            For demos, tests and benchmarks: both kinds of indberetter, every samtaletype
+            with the fields it requires, participants, a national spread of kommuner,
+            corrections, withdrawals, versions out of order, Min Plan drafts and job
+            search requirements, and a small share of deliberately invalid lines. The same
+            --rows and --seed give the same bytes on any machine. No real person is in it.
             """)
 
     @Option(help: "Number of lines.")

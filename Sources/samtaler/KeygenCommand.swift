@@ -6,13 +6,14 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Make a new pseudonym key file (mode 0600).",
         discussion: """
-            Writes 32 random bytes as 64 hex digits. The key turns every personnummer into a
-            pseudonym (HMAC-SHA256); it is never stored in the database. Keep it with the same
-            care as a password, back it up, and use the same key for every load: a new key gives
-            every person a new pseudonym, and the loader refuses a key the warehouse does not know.
+            Writes 32 random bytes as 64 hex digits. The key turns every personnummer into
+            a pseudonym (HMAC-SHA256); it is never stored in the database. Keep it with
+            the same care as a password, back it up, and use the same key for every load:
+            a new key gives every person a new pseudonym, and the loader refuses a key the
+            warehouse does not know.
 
-            Use it with:  export SAMTALER_PSEUDONYM_KEY_FILE=FILE
-            An existing file is never overwritten.
+            Use it with:  export SAMTALER_PSEUDONYM_KEY_FILE=FILE An existing file is
+            never overwritten.
             """)
 
     @Argument(help: "Where to write the key.")

@@ -9,26 +9,30 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Load feed files into the warehouse as one batch.",
         discussion: """
-            Reads each FILE (JSON Lines, or gzip-compressed when the name ends in .gz), checks
-            every line against the feed contract (docs/feed.md), pseudonymizes the person and
-            publishes all accepted lines of all files together in one transaction, or none.
+            Reads each FILE (JSON Lines, or gzip-compressed when the name ends in .gz),
+            checks every line against the feed contract (docs/feed.md), pseudonymizes the
+            person and publishes all accepted lines of all files together in one
+            transaction, or none.
 
-            Every rejected line goes whole to the rejects file (JSON Lines: file, line, id,
-            reasons with field, rule and the regulation's paragraph, and the raw line), so it
-            can be corrected and fed again. The rejects file is created with mode 0600: it may
-            hold personnumre and names. Nothing of a rejected line reaches the database.
+            Every rejected line goes whole to the rejects file (JSON Lines: file, line,
+            id, reasons with field, rule and the regulation's paragraph, and the raw
+            line), so it can be corrected and fed again. The rejects file is created with
+            mode 0600: it may hold personnumre and names. Nothing of a rejected line
+            reaches the database.
 
-            Versions: of all versions of a registration the one with the latest `registreret`
-            is current, across files and runs; loading the same files again changes nothing.
+            Versions: of all versions of a registration the one with the latest
+            `registreret` is current, across files and runs; loading the same files again
+            changes nothing.
 
             The pseudonym key comes from $SAMTALER_PSEUDONYM_KEY_FILE (a path) or
             $SAMTALER_PSEUDONYM_KEY (see `samtaler keygen`).
 
             Exit codes: 0 published; 65 more lines rejected than --max-reject-ratio allows
-            (nothing published; rejects and summary still written); 66 a file is missing or
-            unreadable; 73 an output file cannot be written; 75 the database is unavailable or
-            another load holds it (retry later); 78 configuration (no key, wrong key, no schema, a login
-            refused or without the samtaler_indlaeser rights).
+            (nothing published; rejects and summary still written); 66 a file is missing
+            or unreadable; 73 an output file cannot be written; 75 the database is
+            unavailable or another load holds it (retry later); 78 configuration (no key,
+            wrong key, no schema, a login refused or without the samtaler_indlaeser
+            rights).
             """)
 
     @OptionGroup var db: DatabaseOptions

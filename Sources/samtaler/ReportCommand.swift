@@ -10,46 +10,57 @@ struct ReportCommand: ParsableCommand {
         abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage.",
         discussion: """
             Reports (NAME):
-              volumes       conversations and distinct persons by period and any --by breakdowns,
-                            with subtotals and a grand total
-              forms         how conversations were held: each samtaleform and STAR's grouping
-                            (fysisk fremmøde / telefonisk / video / digitalt / andet), with shares
-              participants  participants by role (deltagerrolle) and form (deltagelsesform)
-              coverage      indberettere that delivered in the previous period but not in this one,
-                            and inferred a-kasser waiting for a name: the operator's morning check
-              marks         the marks and statuses of conversations: fast track, cv adequacy,
-                            passed on to the a-kasse, binding agreement, særlig indsats, a-kasse
-                            participation in § 31 stk. 2 conversations, cv approval,
-                            rådighedsvurdering; counts and shares (--mark picks some)
-              visitation    persons per visitationsgruppe on a day (--date), or on the last day of
-                            each month/quarter/year of the period (--by region or indberetter)
-              transitions   persons moving between visitationsgrupper, and first visitations,
-                            per period
-              minplan       a-kasse drafts of »Min Plan« (§ 87 stk. 2) per period and a-kasse
+              volumes       conversations and distinct persons by period and --by
+                            breakdowns, with subtotals and a grand total
+              forms         how conversations were held: each samtaleform and STAR's
+                            grouping (fysisk fremmøde, telefonisk, video, digitalt,
+                            andet), with shares
+              participants  participants by role and form of participation
+              coverage      indberettere that delivered in the previous period but
+                            not in this one, and inferred a-kasser waiting for a
+                            name: the operator's morning check
+              marks         marks and statuses of conversations: fast track, cv
+                            adequacy, passed on to the a-kasse, binding agreement,
+                            særlig indsats, a-kasse participation in § 31 stk. 2
+                            conversations, cv approval, rådighedsvurdering
+              visitation    persons per visitationsgruppe on a day (--date), or on
+                            the last day of each month/quarter/year of the period
+              transitions   persons moving between visitationsgrupper, and first
+                            visitations, per period
+              minplan       a-kasse drafts of »Min Plan« (§ 87 stk. 2) per period
+                            and a-kasse
               jobsoegningskrav
-                            a-kasse requirements for job search (§ 87 stk. 3) per period and a-kasse
+                            a-kasse requirements for job search (§ 87 stk. 3) per
+                            period and a-kasse
 
-            Periods are Danish calendar days (Europe/Copenhagen): --period 2025-03 (month),
-            2025Q1 (quarter) or 2025 (year), or --from 2025-01-01 --to 2025-06-30. Without a
-            period every conversation counts (coverage: the month of the newest registration).
+            Periods are Danish calendar days (Europe/Copenhagen): --period 2025-03
+            (month), 2025Q1 (quarter) or 2025 (year), or --from 2025-01-01 --to
+            2025-06-30. Without a period every conversation counts (coverage: the month of
+            the newest registration).
 
-            Breakdowns for --by (comma-separated; volumes, forms and marks): samtaletype,
-            samtaleform, indberettertype, indberetter, region, kontaktgruppe, aldersgruppe, koen,
-            visitationsgruppe, and each mark: tidlig_opfoelgning, cv_fyldestgoerende,
-            videregivet_til_akasse, forpligtende_aftale, saerlig_indsats, akasse_deltagelse,
-            cv_godkendelse, raadighedsvurdering. visitation takes region or indberetter.
+            Breakdowns for --by, comma-separated. volumes, forms and marks take:
+              samtaletype, samtaleform, indberettertype, indberetter, region,
+              kontaktgruppe, aldersgruppe, koen, visitationsgruppe, and the marks
+              tidlig_opfoelgning, cv_fyldestgoerende, videregivet_til_akasse,
+              forpligtende_aftale, saerlig_indsats, akasse_deltagelse,
+              cv_godkendelse, raadighedsvurdering
+            visitation takes region or indberetter; the others take none.
 
-            Only current registrations count: a corrected conversation counts once, as its latest
-            version; a withdrawn one not at all. Distinct persons count once per row, so they do
-            not add up across rows. The same numbers are in the views of schema `rapport`
-            (docs/reports.md).
+            Only current registrations count: a corrected conversation counts once, as its
+            latest version; a withdrawn one not at all. Distinct persons count once per
+            row, so they do not add up across rows. The same numbers are in the views of
+            schema `rapport` (docs/reports.md). Reports read pseudonyms to count persons:
+            run them as a login in samtaler_rapport.
 
             Examples:
               samtaler report volumes --period 2025 --per quarter --by samtaletype
-              samtaler report forms --period 2025 --format html --out forms-2025.html
-              samtaler report volumes --period 2025Q1 --by region --format csv --excel --out q1.csv
-              samtaler report marks --period 2025 --per quarter --mark akasse_deltagelse --by region
-              samtaler report marks --period 2025 --mark cv_godkendelse,raadighedsvurdering --by indberetter
+              samtaler report forms --period 2025 --format html --out forms.html
+              samtaler report volumes --period 2025Q1 --by region \\
+                --format csv --excel --out q1.csv
+              samtaler report marks --period 2025 --per quarter \\
+                --mark akasse_deltagelse --by region
+              samtaler report marks --period 2025 --by indberetter \\
+                --mark cv_godkendelse,raadighedsvurdering
               samtaler report visitation --date 2025-06-30 --by region
               samtaler report transitions --period 2025
               samtaler report minplan --period 2025 --per quarter
