@@ -112,6 +112,41 @@ import Testing
         ])
     }
 
+    /// A warehouse loaded before migration 0004 (schema 3) gets its first registration instants
+    /// and its visitation history when it is migrated: the conversations are not loaded again.
+    @Test func upgradingAWarehouseOfSchema3BuildsTheHistory() throws {
+        let w = try TestWarehouse(migrate: false)
+        // Schema 3: the first three migrations only, from a copy of sql/ without the later ones.
+        let old = w.dir + "/sql3"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: old + "/migrations", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: TestWarehouse.root + "/sql/reference", toPath: old + "/reference")
+        for name in try fm.contentsOfDirectory(atPath: TestWarehouse.root + "/sql/migrations") where name < "0004" {
+            try fm.copyItem(atPath: TestWarehouse.root + "/sql/migrations/" + name, toPath: old + "/migrations/" + name)
+        }
+        _ = try Migrator(conn: w.conn, sqlDirectory: old).run()
+        #expect(try w.int("SELECT max(version) FROM samtaler.schema_migration") == 3)
+        // Two conversations of one person with groups, as a schema-3 load left them.
+        for (n, (registreret, gruppe)) in [("2025-03-04 10:00+01", "JOBPARAT"), ("2025-05-01 09:00+02", "AKTIVITETSPARAT")].enumerated() {
+            try w.conn.execute("""
+                INSERT INTO samtaler.fact_samtale (registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym,
+                    afholdt_dato_key, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key,
+                    koen_key, batch_key)
+                SELECT gen_random_uuid(), i.indberetter_key, $1::timestamptz, false, '00000000-0000-0000-0000-0000000000aa'::uuid,
+                       \(20250304 + n), 1, 1, k.kontaktgruppe_key, v.visitationsgruppe_key, 1, 1, 1
+                FROM samtaler.dim_indberetter i, samtaler.dim_kontaktgruppe k, samtaler.dim_visitationsgruppe v
+                WHERE i.indberettertype = 'jobcenter' AND i.indberetterkode = '101' AND k.kontaktgruppe = 2 AND v.visitationsgruppe = $2
+                """, [registreret, gruppe])
+        }
+        _ = try Migrator(conn: w.conn, sqlDirectory: TestWarehouse.root + "/sql").run()
+        #expect(try w.int("SELECT max(version) FROM samtaler.schema_migration") == Migrator.schemaVersion)
+        #expect(try w.int("SELECT count(*) FROM samtaler.fact_samtale WHERE foerste_registreret = registreret") == 2)
+        #expect(try Self.history(w) == [
+            "p1 2025-03-04..2025-04-30 JOBPARAT<-",
+            "p1 2025-05-01.. AKTIVITETSPARAT<-JOBPARAT",
+        ])
+    }
+
     /// A generated feed loaded in four runs (versions spread across runs and out of order) gives
     /// the same history as the same lines in one run, and the history is well formed.
     @Test func incrementalHistoryEqualsOneRunAndIsWellFormed() throws {
