@@ -197,16 +197,15 @@ public struct MinistryExtract {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 
     /// The output folder must exist, be a folder, and be writable.
     static func checkDirectory(_ dir: String) throws(WarehouseError) {
         var st = stat()
         guard !dir.isEmpty, stat(dir, &st) == 0 else {
-            throw .output("the output folder \(dir) does not exist: \(dir.isEmpty ? "no path given" : errnoText())")
+            throw .output("the output folder \(dir) does not exist: \(dir.isEmpty ? "no path given" : FileWriting.errnoText())")
         }
         guard st.st_mode & S_IFMT == S_IFDIR else { throw .output("the output folder \(dir) is not a folder") }
-        guard access(dir, W_OK | X_OK) == 0 else { throw .output("the output folder \(dir) is not writable: \(errnoText())") }
+        guard access(dir, W_OK | X_OK) == 0 else { throw .output("the output folder \(dir) is not writable: \(FileWriting.errnoText())") }
     }
 
     /// Writes both files under temporary names in the folder, syncs them, removes an older
@@ -223,23 +222,23 @@ public struct MinistryExtract {
         do throws(WarehouseError) {
             if failAt == .csvTemporary { throw .output("cannot write \(csvTemp): failure injected by a test") }
             temporaries.append(csvTemp)
-            try Self.writeSynced(csvTemp, csv)
+            try FileWriting.writeSynced(csvTemp, csv, exclusive: true)
             if failAt == .manifestTemporary { throw .output("cannot write \(manifestTemp): failure injected by a test") }
             temporaries.append(manifestTemp)
-            try Self.writeSynced(manifestTemp, manifest)
+            try FileWriting.writeSynced(manifestTemp, manifest, exclusive: true)
 
             // An older manifest of the period goes first, so no moment pairs it with the new CSV.
             // Until here an older pair of files stays as it was.
             if unlink(manifestPath) != 0 && errno != ENOENT {
-                throw .output("cannot replace the old manifest \(manifestPath): \(Self.errnoText())")
+                throw .output("cannot replace the old manifest \(manifestPath): \(FileWriting.errnoText())")
             }
             replacing = true
             if failAt == .csvRename { throw .output("cannot rename to \(csvPath): failure injected by a test") }
-            guard rename(csvTemp, csvPath) == 0 else { throw .output("cannot rename \(csvTemp) to \(csvPath): \(Self.errnoText())") }
+            guard rename(csvTemp, csvPath) == 0 else { throw .output("cannot rename \(csvTemp) to \(csvPath): \(FileWriting.errnoText())") }
             temporaries.removeAll { $0 == csvTemp }
             if failAt == .manifestRename { throw .output("cannot rename to \(manifestPath): failure injected by a test") }
             guard rename(manifestTemp, manifestPath) == 0 else {
-                throw .output("cannot rename \(manifestTemp) to \(manifestPath): \(Self.errnoText())")
+                throw .output("cannot rename \(manifestTemp) to \(manifestPath): \(FileWriting.errnoText())")
             }
             temporaries.removeAll { $0 == manifestTemp }
             if failAt == .directorySync { throw .output("cannot sync the folder \(outputDirectory): failure injected by a test") }
@@ -254,34 +253,11 @@ public struct MinistryExtract {
         }
     }
 
-    /// Creates `path` (which must not exist), writes all bytes, fsyncs and closes it.
-    static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(WarehouseError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .output("cannot create \(path): \(errnoText())") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = errnoText()
-                close(fd)
-                throw .output("cannot write \(path): \(reason)")
-            }
-            offset += n
-        }
-        guard fsync(fd) == 0 else {
-            let reason = errnoText()
-            close(fd)
-            throw .output("cannot sync \(path): \(reason)")
-        }
-        guard close(fd) == 0 else { throw .output("cannot close \(path): \(errnoText())") }
-    }
-
     /// Makes the renames durable.
     static func syncDirectory(_ dir: String) throws(WarehouseError) {
         let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .output("cannot open the folder \(dir) to sync it: \(errnoText())") }
+        guard fd >= 0 else { throw .output("cannot open the folder \(dir) to sync it: \(FileWriting.errnoText())") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw .output("cannot sync the folder \(dir): \(errnoText())") }
+        guard fsync(fd) == 0 else { throw .output("cannot sync the folder \(dir): \(FileWriting.errnoText())") }
     }
 }

@@ -269,9 +269,9 @@ public final class Loader {
 
     static func checkReadable(_ path: String) throws(WarehouseError) {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw .input("\(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &st) == 0 else { throw .input("\(path): \(FileWriting.errnoText())") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .input("\(path): not a regular file") }
-        guard access(path, R_OK) == 0 else { throw .input("\(path): \(String(cString: strerror(errno)))") }
+        guard access(path, R_OK) == 0 else { throw .input("\(path): \(FileWriting.errnoText())") }
     }
 }
 
@@ -286,7 +286,7 @@ final class OutputFile {
         self.path = path
         temporaryPath = path + ".tmp-\(getpid())"
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .output("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw .output("cannot create \(path): \(FileWriting.errnoText())") }
         close(fd)
     }
 
@@ -294,33 +294,14 @@ final class OutputFile {
 
     /// Writes and syncs the whole text under the temporary name.
     func prepare(_ text: String) throws(WarehouseError) {
-        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .output("cannot write \(path): \(String(cString: strerror(errno)))") }
         prepared = true
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = String(cString: strerror(n < 0 ? errno : ENOSPC))
-                close(fd)
-                throw .output("cannot write \(path): \(reason)")
-            }
-            offset += n
-        }
-        guard fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw .output("cannot write \(path): \(reason)")
-        }
-        guard close(fd) == 0 else { throw .output("cannot write \(path): \(String(cString: strerror(errno)))") }
+        try FileWriting.writeSynced(temporaryPath, Array(text.utf8), exclusive: false, shownAs: path)
     }
 
     /// Gives the prepared file its real name.
     func commit() throws(WarehouseError) {
         guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = FileWriting.errnoText()
             discard()
             throw .output("cannot write \(path): \(reason)")
         }

@@ -17,7 +17,7 @@ final class RejectsFile {
         temporaryPath = path + ".tmp-\(getpid())"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw .output("cannot create the rejects file \(path): \(String(cString: strerror(errno)))")
+            throw .output("cannot create the rejects file \(path): \(FileWriting.errnoText())")
         }
         fchmod(fd, 0o600)
         buffer.reserveCapacity(1 << 16)
@@ -62,14 +62,8 @@ final class RejectsFile {
     }
 
     private func flush() throws(WarehouseError) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .output("cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        if let reason = FileWriting.writeAll(fd, buffer) {
+            throw .output("cannot write the rejects file \(path): \(reason)")
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -77,11 +71,11 @@ final class RejectsFile {
     /// Flushes, syncs to disk and gives the file its real name.
     func commit() throws(WarehouseError) {
         try flush()
-        guard fsync(fd) == 0 else { throw .output("cannot sync the rejects file \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw .output("cannot sync the rejects file \(path): \(FileWriting.errnoText())") }
         close(fd)
         fd = -1
         guard rename(temporaryPath, path) == 0 else {
-            throw .output("cannot rename the rejects file to \(path): \(String(cString: strerror(errno)))")
+            throw .output("cannot rename the rejects file to \(path): \(FileWriting.errnoText())")
         }
     }
 }
