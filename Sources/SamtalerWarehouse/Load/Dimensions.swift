@@ -14,8 +14,7 @@ public struct Dimensions: Sendable {
     public var visitationsgruppe: [String: Int] = [:]
     public var aldersgruppe: [String: Int] = [:]
     public var koen: [String: Int] = [:]
-    /// Keyed by "jobcenter:101" / "akasse:24".
-    public var indberetter: [String: Int] = [:]
+    public var indberetter: [Indberetter: Int] = [:]
 
     /// Reads every dimension.
     public static func read(_ conn: PGConnection) throws -> Dimensions {
@@ -63,7 +62,13 @@ public struct Dimensions: Sendable {
         d.visitationsgruppe = try keys("SELECT visitationsgruppe, visitationsgruppe_key FROM samtaler.dim_visitationsgruppe")
         d.aldersgruppe = try keys("SELECT aldersgruppe, aldersgruppe_key FROM samtaler.dim_aldersgruppe")
         d.koen = try keys("SELECT koen, koen_key FROM samtaler.dim_koen")
-        d.indberetter = try keys("SELECT indberettertype || ':' || indberetterkode, indberetter_key FROM samtaler.dim_indberetter")
+        let indberettere = try conn.execute("SELECT indberettertype, indberetterkode, indberetter_key FROM samtaler.dim_indberetter")
+        for i in 0..<indberettere.rowCount {
+            if let type = indberettere.value(i, 0).flatMap(Indberettertype.init(rawValue:)), let kode = indberettere.value(i, 1),
+               let key = indberettere.int(i, 2) {
+                d.indberetter[Indberetter(type: type, kode: kode)] = key
+            }
+        }
         for (k, v) in try keys("SELECT kontaktgruppe::text, kontaktgruppe_key FROM samtaler.dim_kontaktgruppe") {
             if let n = Int(k) { d.kontaktgruppe[n] = v }
         }

@@ -11,17 +11,10 @@ struct StageRowEncoder {
     let pseudonymizer: Pseudonymizer
     private let unknownAge: Int
     private let unknownGender: Int
-    private let indberetterKeys: [Indberetter: Int]
 
     init(dimensions: Dimensions, pseudonymizer: Pseudonymizer) {
         self.dimensions = dimensions
         self.pseudonymizer = pseudonymizer
-        var keys: [Indberetter: Int] = [:]
-        for (text, key) in dimensions.indberetter {
-            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-            if parts.count == 2, let type = Indberettertype(rawValue: parts[0]) { keys[Indberetter(type: type, kode: parts[1])] = key }
-        }
-        indberetterKeys = keys
         unknownAge = dimensions.aldersgruppe[dimensions.reference.aldersgruppe(forAge: nil)] ?? 0
         unknownGender = dimensions.koen["U"] ?? 0
     }
@@ -55,7 +48,7 @@ struct StageRowEncoder {
         w.int(Int(seq))
         w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
         w.uuid(naturalKey(r))
-        if let key = indberetterKeys[r.indberetter] {
+        if let key = dimensions.indberetter[r.indberetter] {
             w.int(key); w.null()
         } else {
             w.null(); w.text(r.indberetter.kode)
