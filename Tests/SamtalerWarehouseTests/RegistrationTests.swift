@@ -261,7 +261,7 @@ import Testing
         // A mark as a breakdown of volumes gives the same numbers.
         var vol = Reports.Request(name: .volumes)
         vol.per = .year
-        vol.by = [.akasseDeltagelse]
+        vol.by = [.mark(.akasseDeltagelse)]
         let v = try Reports(conn: w.conn).run(vol)
         let deltogRows = v.rows.filter { $0.level == 0 && $0.cells[1] == .text("A-kassen deltog") }
         #expect(deltogRows.compactMap { $0.cells[2].int }.reduce(0, +) == count(.akasseDeltagelse, "A-kassen deltog"))

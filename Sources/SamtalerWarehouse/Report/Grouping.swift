@@ -13,14 +13,6 @@ struct Grouping {
     var label: String
     var sort: String
 
-    init(key: String, usesIndberetter: Bool = false, join: String? = nil, label: String, sort: String) {
-        self.key = key
-        self.usesIndberetter = usesIndberetter
-        self.join = join
-        self.label = label
-        self.sort = sort
-    }
-
     func on(_ column: String) -> (join: String?, label: String, sort: String) {
         (join.map { "LEFT JOIN " + $0.replacingOccurrences(of: "KEY", with: column) },
          label.replacingOccurrences(of: "KEY", with: column), sort.replacingOccurrences(of: "KEY", with: column))

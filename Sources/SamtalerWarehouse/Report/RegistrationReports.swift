@@ -61,8 +61,7 @@ extension Reports {
                 }
             }
         }
-        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
-        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "markering", label: "Markering", kind: .text),
                     ReportTable.Column(key: "vaerdi", label: "Værdi", kind: .text),
                     ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
@@ -145,9 +144,9 @@ extension Reports {
                 }
             }
         }
-        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+        var columns = [r.periodColumn,
                        ReportTable.Column(key: "dato", label: "Opgjort den", kind: .text)]
-        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        columns += r.byColumns
         columns += [ReportTable.Column(key: "visitationsgruppe", label: "Visitationsgruppe", kind: .text),
                     ReportTable.Column(key: "personer", label: "Personer", kind: .count),
                     ReportTable.Column(key: "andel", label: "Andel", kind: .share)]
@@ -201,7 +200,7 @@ extension Reports {
             name: "transitions", title: "Skift mellem visitationsgrupper",
             subtitle: "Personer, der kom i en visitationsgruppe, efter hvilken gruppe de kom fra, \(Self.describe(r.period)), pr. \(r.per.label.lowercased())",
             columns: [
-                ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+                r.periodColumn,
                 ReportTable.Column(key: "art", label: "Art", kind: .text),
                 ReportTable.Column(key: "fra", label: "Fra", kind: .text),
                 ReportTable.Column(key: "til", label: "Til", kind: .text),
@@ -276,7 +275,7 @@ extension Reports {
             rows.append(ReportTable.Row(cells: cells, level: grouping == 3 ? 2 : (grouping == 0 ? 0 : 1)))
         }
         return ReportTable(name: "", title: "", subtitle: "", columns: [
-            ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+            r.periodColumn,
             ReportTable.Column(key: "akasse", label: "A-kasse", kind: .text),
             ReportTable.Column(key: "registreringer", label: "Registreringer", kind: .count),
             ReportTable.Column(key: "personer", label: "Personer", kind: .count),

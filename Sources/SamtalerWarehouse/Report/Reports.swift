@@ -104,27 +104,38 @@ public struct Reports {
         }
     }
 
-    /// A breakdown an analyst may ask for with `--by`.
-    public enum Breakdown: String, CaseIterable, Sendable {
+    /// A breakdown an analyst may ask for with `--by`: a dimension, or one of the marks.
+    public enum Breakdown: Hashable, CaseIterable, Sendable {
         case samtaletype, samtaleform, indberettertype, indberetter, region, kontaktgruppe, aldersgruppe, koen
         case visitationsgruppe
-        case tidligOpfoelgning = "tidlig_opfoelgning"
-        case cvFyldestgoerende = "cv_fyldestgoerende"
-        case videregivetTilAkasse = "videregivet_til_akasse"
-        case forpligtendeAftale = "forpligtende_aftale"
-        case saerligIndsats = "saerlig_indsats"
-        case akasseDeltagelse = "akasse_deltagelse"
-        case cvGodkendelse = "cv_godkendelse"
-        case raadighedsvurdering
+        case mark(Mark)
 
-        /// The mark this breakdown shows, if it is one.
-        var mark: Mark? { Mark(rawValue: rawValue) }
+        public static var allCases: [Breakdown] {
+            [.samtaletype, .samtaleform, .indberettertype, .indberetter, .region, .kontaktgruppe, .aldersgruppe, .koen,
+             .visitationsgruppe] + Mark.allCases.map(Breakdown.mark)
+        }
 
-        /// Also accepts "køn".
+        /// The name on the command line and the column key.
+        public var rawValue: String {
+            switch self {
+            case .samtaletype: return "samtaletype"
+            case .samtaleform: return "samtaleform"
+            case .indberettertype: return "indberettertype"
+            case .indberetter: return "indberetter"
+            case .region: return "region"
+            case .kontaktgruppe: return "kontaktgruppe"
+            case .aldersgruppe: return "aldersgruppe"
+            case .koen: return "koen"
+            case .visitationsgruppe: return "visitationsgruppe"
+            case .mark(let m): return m.rawValue
+            }
+        }
+
+        /// A name as typed (any case); also accepts "køn".
         public init?(word: String) {
             let w = word.lowercased()
-            if w == "køn" { self = .koen; return }
-            self.init(rawValue: w)
+            guard let b = Self.allCases.first(where: { $0.rawValue == (w == "køn" ? "koen" : w) }) else { return nil }
+            self = b
         }
 
         var label: String {
@@ -138,7 +149,7 @@ public struct Reports {
             case .aldersgruppe: return "Aldersgruppe"
             case .koen: return "Køn"
             case .visitationsgruppe: return "Visitationsgruppe"
-            default: return mark?.label ?? rawValue
+            case .mark(let m): return m.label
             }
         }
 
@@ -173,9 +184,8 @@ public struct Reports {
             case .visitationsgruppe:
                 return Grouping(key: "f.visitationsgruppe_key", join: "samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = KEY",
                                 label: "coalesce(vg.betegnelse, 'Ingen visitationsgruppe')", sort: "coalesce(KEY, 99)")
-            default:
-                // A mark: one digit of the status key; labelled by the status with only that digit set.
-                let m = mark ?? .tidligOpfoelgning
+            case .mark(let m):
+                // One digit of the status key, labelled by the status with only that digit set.
                 let alias = "st_" + m.rawValue
                 return Grouping(key: "f.status_key / \(m.digit.unit) % \(m.digit.radix)",
                                 join: "samtaler.dim_samtalestatus \(alias) ON \(alias).status_key = KEY * \(m.digit.unit)",
@@ -195,6 +205,11 @@ public struct Reports {
         /// marks: which marks (empty: all).
         public var marks: [Mark] = []
         public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
+
+        /// The first column of most reports: the period of each row.
+        var periodColumn: ReportTable.Column { ReportTable.Column(key: "periode", label: per.label, kind: .text) }
+        /// One column per breakdown, in the order asked for.
+        var byColumns: [ReportTable.Column] { by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) } }
     }
 
     let conn: PGConnection
@@ -252,8 +267,7 @@ public struct Reports {
             carry: ["x.samtaler", "x.personer", "x.niveau"],
             orderBy: { cols in cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, c.label] } })
         let res = try conn.execute(query.sql, Self.bounds(r.period))
-        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
-        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
                     ReportTable.Column(key: "personer", label: "Personer", kind: .count)]
         var rows: [ReportTable.Row] = []
@@ -311,8 +325,7 @@ public struct Reports {
             orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } + ["x.niveau >> 1", "x.star", "x.niveau & 1", "x.form"] })
         let res = try conn.execute(query.sql, Self.bounds(r.period))
         let n = outer.count
-        var columns = [ReportTable.Column(key: "periode", label: r.per.label, kind: .text)]
-        columns += r.by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) }
+        var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "star_gruppe", label: "Form (STAR)", kind: .text),
                     ReportTable.Column(key: "samtaleform", label: "Samtaleform", kind: .text),
                     ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
@@ -384,7 +397,7 @@ public struct Reports {
             """
         let res = try conn.execute(sql, Self.bounds(r.period))
         let columns = [
-            ReportTable.Column(key: "periode", label: r.per.label, kind: .text),
+            r.periodColumn,
             ReportTable.Column(key: "deltagerrolle", label: "Deltagerrolle", kind: .text),
             ReportTable.Column(key: "deltagelsesform", label: "Deltagelsesform", kind: .text),
             ReportTable.Column(key: "deltagere", label: "Deltagere", kind: .count),
