@@ -513,18 +513,8 @@ private let exampleLines = [
 
 // MARK: Robustness
 
-/// A small deterministic generator (SplitMix64) so failures reproduce; shared with FeedReaderTests.
-struct FeedFuzzRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A deterministic generator so failures reproduce; shared with FeedReaderTests.
+typealias FeedFuzzRNG = SplitMix64
 
 @Suite struct JSONParserRobustnessTests {
     @Test func mutatedLinesNeverCrash() throws {

@@ -14,17 +14,10 @@ import Testing
 
 // MARK: - Helpers
 
-/// SplitMix64: a small seeded generator, so every "random" choice of these tests is repeatable.
-struct FaultRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// A seeded generator, so every "random" choice of these tests is repeatable.
+typealias FaultRNG = SplitMix64
+
+extension SplitMix64 {
     mutating func uniform(_ r: ClosedRange<Double>) -> Double { Double.random(in: r, using: &self) }
     mutating func int(_ r: Range<Int>) -> Int { Int.random(in: r, using: &self) }
 }

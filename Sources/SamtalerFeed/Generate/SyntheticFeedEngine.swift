@@ -128,9 +128,9 @@ extension SyntheticFeed {
             t = tables
             rows = max(0, options.rows)
             poolSize = max(1, rows / 3)
-            var s = options.seed
-            let mainSeed = Rng.splitMix(&s)
-            personSeed = Rng.splitMix(&s)
+            var s = SplitMix64(seed: options.seed)
+            let mainSeed = s.next()
+            personSeed = s.next()
             rng = Rng(seed: mainSeed)
             out.reserveCapacity(4096)
             jobcenterCounters = Array(repeating: 0, count: tables.kommuneKoder.count)

@@ -10,18 +10,9 @@ extension SyntheticFeed {
         var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
         init(seed: UInt64) {
-            var x = seed
-            s0 = Rng.splitMix(&x); s1 = Rng.splitMix(&x); s2 = Rng.splitMix(&x); s3 = Rng.splitMix(&x)
+            var x = SplitMix64(seed: seed)
+            s0 = x.next(); s1 = x.next(); s2 = x.next(); s3 = x.next()
             if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
-        }
-
-        @inline(__always)
-        static func splitMix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
 
         @inline(__always)
