@@ -25,6 +25,8 @@ public struct LoadSummary: Sendable, Equatable {
     public var streamSeconds = 0.0
     /// Of `seconds`: the set-based merge into the facts.
     public var mergeSeconds = 0.0
+    /// First load only: conversation lines that went straight into the facts (the rest were staged).
+    public var directLines = 0
     public var status: Status = .published
     public var maxRejectRatio = 0.1
     public var rejectsFile: String?
@@ -58,6 +60,7 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"seconds\":" + String(format: "%.3f", seconds))
         parts.append("\"stream_seconds\":" + String(format: "%.3f", streamSeconds))
         parts.append("\"merge_seconds\":" + String(format: "%.3f", mergeSeconds))
+        parts.append("\"direct_lines\":\(directLines)")
         parts.append("\"lines_per_second\":" + String(format: "%.1f", linesPerSecond))
         return "{" + parts.joined(separator: ",") + "}\n"
     }
@@ -83,6 +86,9 @@ public struct LoadSummary: Sendable, Equatable {
         }
         if let rejectsFile { lines.append("rejects    " + rejectsFile) }
         lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f)", seconds, streamSeconds, mergeSeconds))
+        if directLines > 0 {
+            lines.append("first load " + Self.thousands(directLines) + " conversation lines went straight into the facts")
+        }
         lines.append("lines/s    " + Self.thousands(Int(linesPerSecond.rounded())))
         return lines.joined(separator: "\n") + "\n"
     }

@@ -17,6 +17,11 @@ public struct LoadOptions: Sendable {
     public var lockTimeoutSeconds: Int?
     /// Show progress on standard error (the CLI turns it on for a terminal).
     public var showProgress = false
+    /// Into a warehouse without conversations, send first-seen conversations straight into the
+    /// facts during the stream (FirstLoad). Off: every line goes through staging (tests compare).
+    public var directFirstLoad = true
+    /// Size of the first load's Bloom filter, 2^n bits (tests make it tiny to force false positives).
+    public var firstLoadFilterLog2Bits = 27
 
     public init(files: [String]) { self.files = files }
 }
@@ -76,9 +81,22 @@ public final class Loader {
             let rejects = try RejectsFile(path: rejectsPath)
             summary.rejectsFile = rejectsPath
             try conn.execute("SELECT samtaler.create_stage()")
-            let copy = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
-            try stream(options, dimensions: dimensions, copy: copy, rejects: rejects, summary: &summary, started: started)
-            try copy.finish()
+            let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
+            let first = try options.directFirstLoad && FirstLoad.applies(conn)
+                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits) : nil
+            if let first {
+                try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary, started: started) { r, seq in
+                    try first.add(r, noegle: encoder.naturalKey(r), seq: seq)
+                }
+                try first.finish()
+                summary.directLines = first.direct
+            } else {
+                let copy = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
+                try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary, started: started) { r, seq in
+                    try copy.withBuffer { encoder.encode(r, noegle: encoder.naturalKey(r), seq: seq, into: &$0) }
+                }
+                try copy.finish()
+            }
             summary.streamSeconds = Date().timeIntervalSince(started)
 
             let share = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
@@ -95,22 +113,32 @@ public final class Loader {
 
             let mergeStarted = Date()
             // The merge is one statement without progress of its own (about a second per 100,000
-            // lines on a first load): say what is happening while it runs.
+            // staged lines): say what is happening while it runs.
             let publishing = options.showProgress ? ProgressLine() : nil
-            publishing?.note("  merging \(LoadSummary.thousands(summary.accepted)) accepted lines into the warehouse (one transaction) ...")
-            let merged: PGResult
+            let staged = first.map { $0.staged.rows } ?? summary.accepted
+            publishing?.note("  merging \(LoadSummary.thousands(staged)) staged lines into the warehouse (one transaction) ...")
             do {
                 defer { publishing?.finish() }
-                merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
-                                          [String(summary.batch)])
+                let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
+                                              [String(summary.batch)])
+                for i in 0..<merged.rowCount {
+                    summary.byRegistrering[merged.value(i, 0) ?? "?"] =
+                        ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
+                }
+                if first != nil {
+                    // The merge compared staged versions with facts of this same run; into an empty
+                    // warehouse every conversation is new or withdrawn. The visitation history is
+                    // built for every person (the direct rows bypassed the merge that builds it).
+                    publishing?.note("  building the visitation history of every person ...")
+                    let done = try conn.execute("SELECT new, withdrawn FROM samtaler.finish_first_load($1)", [String(summary.batch)])
+                    summary.byRegistrering["samtale"] = ["new": done.int(0, 0) ?? 0, "changed": 0, "withdrawn": done.int(0, 1) ?? 0]
+                }
             }
             summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)
-            for i in 0..<merged.rowCount {
-                let counts = ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
-                summary.byRegistrering[merged.value(i, 0) ?? "?"] = counts
-                summary.new += counts["new"]!
-                summary.changed += counts["changed"]!
-                summary.withdrawn += counts["withdrawn"]!
+            for counts in summary.byRegistrering.values {
+                summary.new += counts["new"] ?? 0
+                summary.changed += counts["changed"] ?? 0
+                summary.withdrawn += counts["withdrawn"] ?? 0
             }
             summary.unchanged = summary.accepted - summary.new - summary.changed - summary.withdrawn
             summary.seconds = Date().timeIntervalSince(started)
@@ -145,11 +173,10 @@ public final class Loader {
         return summary
     }
 
-    /// Reads every file, validates every line, and streams accepted rows into COPY.
-    private func stream(_ options: LoadOptions, dimensions: Dimensions, copy: PGCopyWriter, rejects: RejectsFile,
-                        summary: inout LoadSummary, started: Date) throws {
-        let validator = Validator(reference: dimensions.reference)
-        let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
+    /// Reads every file, validates every line, writes rejected lines to the rejects file and
+    /// hands accepted ones, with their load order, to `accept`.
+    private func stream(_ options: LoadOptions, validator: Validator, rejects: RejectsFile, summary: inout LoadSummary,
+                        started: Date, accept: (Registration, Int64) throws -> Void) throws {
         let progress = options.showProgress ? ProgressLine() : nil
         for (fileIndex, path) in options.files.enumerated() {
             let reader: FeedReader
@@ -162,8 +189,7 @@ public final class Loader {
                 switch validator.validate(line: bytes, truncated: truncated) {
                 case .accepted(let registration):
                     summary.accepted += 1
-                    let seq = Int64(fileIndex) << 40 | Int64(number)
-                    try copy.withBuffer { buffer in encoder.encode(registration, seq: seq, into: &buffer) }
+                    try accept(registration, Int64(fileIndex) << 40 | Int64(number))
                 case .rejected(let id, let reasons):
                     summary.rejected += 1
                     for key in Set(reasons.map(\.key)) { summary.rejectedByRule[key, default: 0] += 1 }

@@ -1,8 +1,9 @@
 import SamtalerFeed
 import SamtalerPseudonym
 
-/// Turns a validated registration into one row of COPY text for `samtaler_stage`
-/// (column order as in `samtaler.create_stage()`, sql/migrations/0002_load_merge.sql).
+/// Turns a validated registration into rows of COPY text: for `samtaler_stage` (column order as
+/// in `samtaler.create_stage()`, sql/migrations/0002_load_merge.sql), or, on the first load's
+/// direct path, finished rows of `fact_samtale` and `fact_samtale_deltager`.
 ///
 /// This is where the personnummer ends: it becomes a pseudonym, an age band and a gender,
 /// and only those are written.
@@ -41,13 +42,13 @@ struct StageRowEncoder {
         return pseudonymizer.registration(text)
     }
 
-    /// Appends the row for `r` (with its line end) to `out`.
-    func encode(_ r: Registration, seq: Int64, into out: inout [UInt8]) {
+    /// Appends the staging row for `r` (with its line end) to `out`; `noegle` is `naturalKey(r)`.
+    func encode(_ r: Registration, noegle: [UInt8], seq: Int64, into out: inout [UInt8]) {
         var w = RowWriter(out: out)
         out = []
         w.int(Int(seq))
         w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
-        w.uuid(naturalKey(r))
+        w.uuid(noegle)
         if let key = dimensions.indberetter[r.indberetter] {
             w.int(key); w.null()
         } else {
@@ -57,25 +58,10 @@ struct StageRowEncoder {
         w.bool(r.isWithdrawal)
         switch r.body {
         case nil:
-            for _ in 0..<26 { w.null() }
+            conversation(nil, &w)
+            for _ in 0..<8 { w.null() }
         case .samtale(let s):
-            person(s.person, &w)
-            w.int(s.afholdtDato.key)
-            if let t = s.afholdtTid { w.timestamp(t) } else { w.null() }
-            w.int(dimensions.samtaletype[s.samtaletype])
-            w.int(dimensions.samtaleform[s.samtaleform])
-            w.int(s.kontaktgruppe.flatMap { dimensions.kontaktgruppe[$0] })
-            w.int(s.visitationsgruppe.flatMap { dimensions.visitationsgruppe[$0] })
-            ageAndGender(s.person, on: s.afholdtDato, &w)
-            w.bool(s.aftale?.forpligtende)
-            w.bool(s.aftale?.saerligIndsats)
-            w.bool(s.aftale?.medTekst)
-            w.bool(s.akasseDeltog)
-            w.bool(s.tidligOpfoelgning)
-            w.bool(s.cvFyldestgoerende)
-            w.text(s.cvGodkendelse)
-            w.text(s.raadighedsvurdering)
-            w.bool(s.videregivetTilAkasse)
+            conversation(s, &w)
             w.intArray(s.deltagere.map { dimensions.deltagerrolle[$0.rolle] ?? 0 })
             w.intArray(s.deltagere.map { dimensions.deltagelsesform[$0.deltagelsesform] ?? 0 })
             for _ in 0..<6 { w.null() }
@@ -105,6 +91,80 @@ struct StageRowEncoder {
         }
         w.end()
         out = w.out
+    }
+
+    /// The columns of a row of `samtaler.fact_samtale` as `encodeFact` writes them.
+    static let factColumns = """
+        samtale_key, registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym, afholdt_dato_key,
+        afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key, koen_key,
+        aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog, tidlig_opfoelgning, cv_fyldestgoerende,
+        cv_godkendelse, raadighedsvurdering, videregivet_til_akasse, foerste_registreret, antal_deltagere, batch_key
+        """
+    static let participantColumns = "samtale_key, deltager_nr, deltagerrolle_key, deltagelsesform_key, batch_key"
+
+    /// Appends the finished fact row of a conversation registration seen for the first time (the
+    /// first load's direct path): what the merge would insert for it as the only version.
+    func encodeFact(_ r: Registration, key: Int64, noegle: [UInt8], indberetter: Int, batch: Int, into out: inout [UInt8]) {
+        var w = RowWriter(out: out)
+        out = []
+        w.int(Int(key))
+        w.uuid(noegle)
+        w.int(indberetter)
+        w.timestamp(r.registreret)
+        w.bool(r.isWithdrawal)
+        var participants = 0
+        if case .samtale(let s)? = r.body {
+            conversation(s, &w)
+            participants = s.deltagere.count
+        } else {
+            conversation(nil, &w)
+        }
+        if r.isWithdrawal { w.null() } else { w.timestamp(r.registreret) }   // foerste_registreret
+        w.int(participants)
+        w.int(batch)
+        w.end()
+        out = w.out
+    }
+
+    /// Appends the participant rows of conversation `key` (numbered from 1, as the merge does).
+    func encodeParticipants(_ s: Samtale, key: Int64, batch: Int, into out: inout [UInt8]) {
+        var w = RowWriter(out: out)
+        out = []
+        for (i, d) in s.deltagere.enumerated() {
+            w.int(Int(key))
+            w.int(i + 1)
+            w.int(dimensions.deltagerrolle[d.rolle] ?? 0)
+            w.int(dimensions.deltagelsesform[d.deltagelsesform] ?? 0)
+            w.int(batch)
+            w.end()
+        }
+        out = w.out
+    }
+
+    /// A conversation's own columns, person_pseudonym … videregivet_til_akasse (18), in the order
+    /// the staging table and the fact share; all NULL for a withdrawal, which has no body.
+    private func conversation(_ s: Samtale?, _ w: inout RowWriter) {
+        guard let s else {
+            for _ in 0..<18 { w.null() }
+            return
+        }
+        person(s.person, &w)
+        w.int(s.afholdtDato.key)
+        if let t = s.afholdtTid { w.timestamp(t) } else { w.null() }
+        w.int(dimensions.samtaletype[s.samtaletype])
+        w.int(dimensions.samtaleform[s.samtaleform])
+        w.int(s.kontaktgruppe.flatMap { dimensions.kontaktgruppe[$0] })
+        w.int(s.visitationsgruppe.flatMap { dimensions.visitationsgruppe[$0] })
+        ageAndGender(s.person, on: s.afholdtDato, &w)
+        w.bool(s.aftale?.forpligtende)
+        w.bool(s.aftale?.saerligIndsats)
+        w.bool(s.aftale?.medTekst)
+        w.bool(s.akasseDeltog)
+        w.bool(s.tidligOpfoelgning)
+        w.bool(s.cvFyldestgoerende)
+        w.text(s.cvGodkendelse)
+        w.text(s.raadighedsvurdering)
+        w.bool(s.videregivetTilAkasse)
     }
 
     private func person(_ p: Personnummer.Parsed, _ w: inout RowWriter) {
@@ -224,5 +284,6 @@ struct RowWriter {
         out.append(125)
     }
 
-    mutating func end() { out.append(10) }
+    /// Ends the row; the next field starts a new one.
+    mutating func end() { out.append(10); first = true }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import PostgresClient
+import SamtalerFeed
+import SamtalerTestSupport
+import Testing
+@testable import SamtalerWarehouse
+
+/// The first load's direct path (Load/FirstLoad.swift) must build exactly the warehouse that the
+/// ordinary path (everything through staging and the merge) builds from the same files.
+@Suite(.serialized) struct FirstLoadTests {
+    /// Versions within one run in every order the merge distinguishes, on top of a generated feed.
+    static func versionLines() -> [String] {
+        [
+            // A correction after the original: the correction wins.
+            Line.samtale(id: "V1", registreret: "2025-03-04T10:00:00+01:00"),
+            Line.samtale(id: "V1", registreret: "2025-03-05T10:00:00+01:00", handling: "ret", form: "TELEFONISK"),
+            // The correction first, the older original after it: the correction stays, the first
+            // registration moves back to the original's instant.
+            Line.samtale(id: "V2", registreret: "2025-03-06T10:00:00+01:00", handling: "ret", form: "TELEFONISK"),
+            Line.samtale(id: "V2", registreret: "2025-03-02T10:00:00+01:00", afholdt: "2025-03-02"),
+            // Equal instants: the line loaded first stays.
+            Line.samtale(id: "V3", registreret: "2025-03-04T10:00:00+01:00", form: "TELEFONISK"),
+            Line.samtale(id: "V3", registreret: "2025-03-04T10:00:00+01:00", handling: "ret"),
+            // Withdrawn after being held, and a withdrawal of a registration never seen.
+            Line.samtale(id: "V4", registreret: "2025-03-04T10:00:00+01:00"),
+            Line.annuller(id: "V4", registreret: "2025-03-07T10:00:00+01:00"),
+            Line.annuller(id: "V5", registreret: "2025-03-07T10:00:00+01:00"),
+            // Withdrawn, then registered again later: alive again.
+            Line.annuller(id: "V6", registreret: "2025-03-03T10:00:00+01:00"),
+            Line.samtale(id: "V6", registreret: "2025-03-08T10:00:00+01:00"),
+            // An a-kasse the dimension does not know yet, in two versions.
+            Line.akasse(id: "K9", kode: "98", registreret: "2025-03-05T09:00:00+01:00"),
+            Line.akasse(id: "K9", kode: "98", registreret: "2025-03-09T09:00:00+01:00", afholdt: "2025-03-06T08:30:00+01:00"),
+        ]
+    }
+
+    static func feed(in w: TestWarehouse) throws -> [String] {
+        let generated = w.dir + "/gen.jsonl"
+        _ = try SyntheticFeed.write(to: generated, options: SyntheticFeedOptions(rows: 15_000, seed: 77),
+                                    reference: ReferenceData.load(directory: TestWarehouse.root + "/sql/reference"))
+        return [generated, w.file("versions.jsonl", versionLines())]
+    }
+
+    static let visitation = """
+        SELECT coalesce(string_agg(concat_ws(' ', person_pseudonym, gyldig_fra, gyldig_til, visitationsgruppe_key,
+                                             forrige_visitationsgruppe_key), E'\\n' ORDER BY person_pseudonym, gyldig_fra), '')
+        FROM samtaler.fact_visitation
+        """
+
+    /// The same files both ways, with the full Bloom filter (few false positives), a small one
+    /// (about a third of first-seen keys take the staged path) and a tiny one (nearly all).
+    @Test(arguments: [27, 16, 8])
+    func theDirectPathBuildsWhatTheStagedPathBuilds(filterBits: Int) throws {
+        let staged = try TestWarehouse()
+        let files = try Self.feed(in: staged)
+        let viaStage = try staged.load(files) { $0.directFirstLoad = false }
+        let direct = try TestWarehouse()
+        let viaDirect = try direct.load(files) { $0.firstLoadFilterLog2Bits = filterBits }
+
+        #expect(viaStage.directLines == 0)
+        #expect(viaDirect.directLines > 0)
+        if filterBits == 27 { #expect(viaDirect.directLines > 12_000) }
+        if filterBits == 8 { #expect(viaDirect.directLines < 1_000) }
+        #expect(try WarehouseState.published(direct.conn) == WarehouseState.published(staged.conn))
+        #expect(try direct.string(Self.visitation) == staged.string(Self.visitation))
+        #expect(try direct.int("SELECT count(*) FROM samtaler.fact_visitation") > 100)
+        for field in [\LoadSummary.read, \.accepted, \.rejected, \.new, \.changed, \.withdrawn, \.unchanged] {
+            #expect(viaDirect[keyPath: field] == viaStage[keyPath: field])
+        }
+        #expect(viaDirect.byRegistrering == viaStage.byRegistrering)
+        #expect(viaDirect.changed == 0 && viaDirect.withdrawn > 0)
+
+        // The sequence moved past the keys the direct path used: a second load adds new keys.
+        let more = try direct.load([direct.file("more.jsonl", [Line.samtale(id: "N1"), Line.samtale(id: "V1", registreret: "2025-03-10T10:00:00+01:00", handling: "ret")])])
+        #expect(more.directLines == 0)
+        #expect(more.new == 1 && more.changed == 1)
+        #expect(try direct.int("SELECT count(*) FROM samtaler.fact_samtale WHERE samtale_key > (SELECT max(samtale_key) FROM samtaler.fact_samtale WHERE batch_key = $1)",
+                               [String(viaDirect.batch)]) == 1)
+    }
+
+    /// The hand-made versions alone, on the direct path: each registration ends as the versioning
+    /// rules say (docs/feed.md), worked out by hand.
+    @Test func versionsWithinAFirstLoadFollowTheRules() throws {
+        let w = try TestWarehouse()
+        let s = try w.load([w.file("versions.jsonl", Self.versionLines())])
+        #expect(s.directLines == 6)   // the first line of V1 … V6; the unknown a-kasse is staged
+        #expect(s.new == 5 && s.changed == 0 && s.withdrawn == 2 && s.unchanged == 6)
+        let day = "to_char(%@ AT TIME ZONE 'Europe/Copenhagen', 'MM-DD')"
+        let rows = try w.string("""
+            SELECT string_agg(x, ', ' ORDER BY x) FROM (
+              SELECT \(day.replacingOccurrences(of: "%@", with: "f.registreret")) || ' ' || coalesce(sf.samtaleform, 'annulleret') || ' '
+                     || coalesce(\(day.replacingOccurrences(of: "%@", with: "f.foerste_registreret")), '-') AS x
+              FROM samtaler.fact_samtale f LEFT JOIN samtaler.dim_samtaleform sf ON sf.samtaleform_key = f.samtaleform_key) t
+            """)
+        #expect(rows == [
+            "03-04 TELEFONISK 03-04",   // V3: equal instants, the line loaded first stays
+            "03-05 TELEFONISK 03-04",   // V1: the correction wins, first registered with the original
+            "03-06 TELEFONISK 03-02",   // V2: the correction stays, the late original moves the first instant back
+            "03-07 annulleret -",       // V5: a withdrawal never preceded by the registration
+            "03-07 annulleret 03-04",   // V4: withdrawn after being registered
+            "03-08 VIDEO 03-08",        // V6: withdrawn, then registered again
+            "03-09 PERSONLIGT 03-05",   // K9: unknown a-kasse, staged, the later version wins
+        ].joined(separator: ", "))
+        #expect(try w.string("SELECT navn FROM samtaler.dim_indberetter WHERE indberetterkode = '98'") == "Ukendt a-kasse 98")
+    }
+
+    /// A first load that is over the reject threshold, or fails, leaves the warehouse empty, and
+    /// the next run is a first load again.
+    @Test func aFirstLoadThatDoesNotPublishLeavesNothing() throws {
+        let w = try TestWarehouse()
+        let files = try Self.feed(in: w)
+        let refused = try w.load(files + [w.file("bad.jsonl", Array(repeating: "{", count: 5_000))], maxRejectRatio: 0.1)
+        #expect(!refused.published)
+        for table in try WarehouseState.factTables(w.conn) {
+            #expect(try w.int("SELECT count(*) FROM samtaler.\(table)") == 0)
+        }
+        let again = try w.load(files)
+        #expect(again.published && again.directLines > 12_000)
+    }
+}
