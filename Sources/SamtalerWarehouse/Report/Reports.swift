@@ -297,15 +297,34 @@ public struct Reports {
             title: "Samtaler pr. \(r.per.label.lowercased())", style: .bars,
             categories: perPeriod.compactMap { $0.cells[0].string },
             series: [("Samtaler", perPeriod.map { Double($0.cells[dims.count].int ?? 0) })]))
-        let byType = try conn.execute(GroupedQuery(
-            groups: [Breakdown.samtaletype.grouping], filter: Self.current,
-            aggregates: { _ in ["count(*) AS n"] }, groupBy: { $0.joined() },
-            carry: ["x.n"], orderBy: { ["x.n DESC", $0[0].label] }).sql, Self.bounds(r.period))
+        let byType = try conversationsPerType(r, rows: rows)
         table.charts.append(ReportTable.Chart(
             title: "Samtaler pr. samtaletype", style: .bars,
-            categories: (0..<byType.rowCount).map { byType.value($0, 0) ?? "" },
-            series: [("Samtaler", (0..<byType.rowCount).map { Double(byType.int($0, 1) ?? 0) })]))
+            categories: byType.map(\.type), series: [("Samtaler", byType.map { Double($0.count) })]))
         return table
+    }
+
+    /// Conversations per samtaletype over the whole period, most first. When samtaletype is the
+    /// first breakdown, the report's own (period, samtaletype) subtotals hold them (counts add up
+    /// over periods); otherwise one more, small query.
+    func conversationsPerType(_ r: Request, rows: [ReportTable.Row]) throws -> [(type: String, count: Int)] {
+        var counts: [(type: String, count: Int)]
+        if r.by.first == .samtaletype {
+            var sums: [String: Int] = [:]
+            let subtotal = ReportTable.Cell.text("I alt")
+            for row in rows where row.cells[0] != subtotal && row.cells[1] != subtotal
+                && row.cells[2...].prefix(r.by.count - 1).allSatisfy({ $0 == subtotal }) {
+                sums[row.cells[1].string ?? "", default: 0] += row.cells[1 + r.by.count].int ?? 0
+            }
+            counts = sums.map { (type: $0.key, count: $0.value) }
+        } else {
+            let res = try conn.execute(GroupedQuery(
+                groups: [Breakdown.samtaletype.grouping], filter: Self.current,
+                aggregates: { _ in ["count(*) AS n"] }, groupBy: { $0.joined() },
+                carry: ["x.n"], orderBy: { ["x.n DESC", $0[0].label] }).sql, Self.bounds(r.period))
+            counts = (0..<res.rowCount).map { (type: res.value($0, 0) ?? "", count: res.int($0, 1) ?? 0) }
+        }
+        return counts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.type < $1.type }
     }
 
     // MARK: forms
