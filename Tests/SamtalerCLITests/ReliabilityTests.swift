@@ -225,6 +225,40 @@ enum SmallDisk {
         print("[reliability] full disk, \(output.testDescription): \(seconds(since: started))")
     }
 
+    /// A first load sets lines aside in a temporary file (TMPDIR) while it streams the rest into the
+    /// facts (docs/performance.md, "The first load"). With TMPDIR on a full disk it fails as the
+    /// other files do: 73 naming the temporary file and ENOSPC, nothing published, the batch row
+    /// `fejlet`, nothing left in TMPDIR (the file is unlinked as soon as it is made). With space
+    /// again the same command publishes.
+    @Test(.enabled(if: SmallDisk.canMount, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN)"),
+          .timeLimit(.minutes(2)))
+    func aFullTemporaryDirectoryFailsAFirstLoadBeforePublishing() throws {
+        let started = Date()
+        // 80,000 lines: some 2 MiB of lines set aside (corrections, Min Plan, job search), so the
+        // temporary file is written during the stream.
+        let (s, feed) = try migratedSandbox(rows: 80_000, invalidShare: 0)
+        let full = s.dir + "/full"
+        try SmallDisk.mountFull(full)
+        defer { SmallDisk.unmount(full); withExtendedLifetime(s) {} }
+        let args = ["load", feed, "--rejects", s.dir + "/r.jsonl", "--summary-json", s.dir + "/s.json"]
+
+        let r = try s.run(args, env: ["TMPDIR": full])
+        #expect(r.status == 73, "exit \(r.status): \(r.output)")
+        #expect(r.stderr.contains("temporary file in \(full)") && r.stderr.contains("No space left on device")
+                && r.stderr.contains("nothing was published"), "\(r.stderr)")
+        let db = try PGConnection("dbname=\(s.db)")
+        for table in try WarehouseState.factTables(db) {
+            #expect(try db.scalar("SELECT count(*) FROM samtaler.\(table)") == "0", "\(table) has rows after a failed run")
+        }
+        #expect(try db.scalar("SELECT coalesce(string_agg(status, ','), '') FROM samtaler.dim_batch") == "fejlet")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: full) == ["filler"])
+
+        let rerun = try s.run(args)
+        #expect(rerun.status == 0, "\(rerun.output)")
+        #expect((try s.json(s.dir + "/s.json")["direct_lines"] as? Int ?? 0) > 60_000)
+        print("[reliability] full TMPDIR on a first load: \(seconds(since: started))")
+    }
+
     /// The same failure where no tmpfs can be mounted: a file size limit (ulimit -f, with SIGXFSZ
     /// ignored) makes writing the rejects file fail (EFBIG) as a full disk would: 73, nothing
     /// published, the batch row `fejlet`. Runs everywhere.
