@@ -24,6 +24,11 @@ struct LoadCommand: ParsableCommand {
             `registreret` is current, across files and runs; loading the same files again
             changes nothing.
 
+            The first load into an empty warehouse (a backfill of history) writes new
+            conversations straight into the facts while it reads, and needs temporary
+            space in $TMPDIR (default /tmp) of about a tenth of the feed's size for the
+            rest; the result is the same as that of any other load.
+
             The pseudonym key comes from $SAMTALER_PSEUDONYM_KEY_FILE (a path) or
             $SAMTALER_PSEUDONYM_KEY (see `samtaler keygen`).
 
