@@ -84,19 +84,18 @@ public final class Loader {
             let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
                 ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits) : nil
-            if let first {
-                try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary, started: started) { r, seq in
-                    try first.add(r, noegle: encoder.naturalKey(r), seq: seq)
+            let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
+            try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary, started: started) { r, seq in
+                let noegle = encoder.naturalKey(r)
+                if let first {
+                    try first.add(r, noegle: noegle, seq: seq)
+                } else {
+                    try stage?.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
                 }
-                try first.finish()
-                summary.directLines = first.direct
-            } else {
-                let copy = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
-                try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary, started: started) { r, seq in
-                    try copy.withBuffer { encoder.encode(r, noegle: encoder.naturalKey(r), seq: seq, into: &$0) }
-                }
-                try copy.finish()
             }
+            try stage?.finish()
+            try first?.finish()
+            summary.directLines = first?.direct ?? 0
             summary.streamSeconds = Date().timeIntervalSince(started)
 
             let share = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
