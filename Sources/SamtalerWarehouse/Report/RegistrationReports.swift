@@ -160,9 +160,7 @@ extension Reports {
             "Rettelser og annulleringer af samtalen retter historikken. Personer uden registreret visitation tælles ikke.",
         ] + (r.by.isEmpty ? [] : ["Jobcenter/region er det jobcenter, hvis registrering satte personen i gruppen."])
         if !dates.isEmpty {
-            table.charts.append(ReportTable.Chart(
-                title: "Fordeling på visitationsgrupper", style: .stackedShares, categories: dates,
-                series: groupOrder.map { g in (g, dates.map { stacks[$0]?[g] ?? 0 }) }))
+            table.charts.append(.stacked("Fordeling på visitationsgrupper", categories: dates, order: groupOrder, shares: stacks))
         }
         return table
     }

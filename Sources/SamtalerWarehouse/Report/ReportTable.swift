@@ -39,6 +39,13 @@ public struct ReportTable: Sendable {
         public var categories: [String]
         /// Named series with one value per category.
         public var series: [(name: String, values: [Double])]
+
+        /// 100 % columns for `categories` (e.g. periods), one stacked series per name in `order`,
+        /// from shares[category][name] (0 where absent).
+        static func stacked(_ title: String, categories: [String], order: [String], shares: [String: [String: Double]]) -> Chart {
+            Chart(title: title, style: .stackedShares, categories: categories,
+                  series: order.map { name in (name, categories.map { shares[$0]?[name] ?? 0 }) })
+        }
     }
 
     public var name: String

@@ -381,9 +381,7 @@ public struct Reports {
                        "Andel er af alle samtaler i samme \(r.per.label.lowercased())" + (r.by.isEmpty ? "." : " og samme " + r.by.map { $0.label.lowercased() }.joined(separator: "/") + ".")]
         let periods = Array(shares.keys).sorted()
         if !periods.isEmpty {
-            table.charts.append(ReportTable.Chart(
-                title: "Samtaleformer over tid (andel, STAR-gruppering)", style: .stackedShares, categories: periods,
-                series: starOrder.map { star in (star, periods.map { shares[$0]?[star] ?? 0 }) }))
+            table.charts.append(.stacked("Samtaleformer over tid (andel, STAR-gruppering)", categories: periods, order: starOrder, shares: shares))
         }
         return table
     }
