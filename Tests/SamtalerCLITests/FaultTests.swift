@@ -13,7 +13,7 @@ struct ServerFaultTests {
     /// database's message), nothing published", and "rerun when the server is back".
     /// The server is stopped with `pg_ctl -m immediate` (no shutdown checkpoint, crash recovery on
     /// start) once while the lines stream in with COPY and once while the set-based merge runs.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.hangGuard)
     func theDatabaseStoppingMidLoadPublishesNothingAndARerunSucceeds() throws {
         let pg = try PrivateCluster()
         defer { pg.destroy() }
@@ -75,7 +75,7 @@ struct ServerFaultTests {
     /// timeout dropping it) while the lines stream in: the loader records the failed batch on a
     /// fresh session, and that row publishes nothing: no fact, no key fingerprint, nothing in the
     /// `rapport` views. The rerun publishes as usual.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.hangGuard)
     func aLostSessionWhileTheServerStaysUpIsRecordedAsAFailedBatch() throws {
         let pg = try PrivateCluster()
         defer { pg.destroy() }
@@ -117,7 +117,7 @@ struct ServerFaultTests {
 
     /// docs/operations.md, Exit codes: 78 for "a refused login". The existing CLI tests cover a
     /// database that does not exist (78) and no server at all (75); these are the login cases.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.hangGuard)
     func aRefusedLoginIsAConfigurationErrorThatNeverPrintsThePassword() throws {
         let pg = try PrivateCluster(config: ["password_encryption = 'scram-sha-256'"],
                                     hba: ["local all natlig scram-sha-256"])

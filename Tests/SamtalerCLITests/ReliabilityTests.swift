@@ -189,7 +189,7 @@ enum SmallDisk {
     /// `fejlet`), leaves no file under its real name there but the empty summary file it made
     /// when it started, and no temporary file. With space again the same run publishes.
     @Test(.enabled(if: SmallDisk.canMount, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN); theFileSizeLimit… covers the write failure"),
-          .timeLimit(.minutes(1)), arguments: Output.allCases)
+          .hangGuard, arguments: Output.allCases)
     func aFullDiskFailsTheLoadBeforePublishing(_ output: Output) throws {
         let started = Date()
         // 3,000 lines, 5% invalid: some 150 rejected lines, over 64 KiB of rejects, so the rejects
@@ -231,7 +231,7 @@ enum SmallDisk {
     /// `fejlet`, nothing left in TMPDIR (the file is unlinked as soon as it is made). With space
     /// again the same command publishes.
     @Test(.enabled(if: SmallDisk.canMount, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN)"),
-          .timeLimit(.minutes(2)))
+          .hangGuard)
     func aFullTemporaryDirectoryFailsAFirstLoadBeforePublishing() throws {
         let started = Date()
         // 80,000 lines: some 2 MiB of lines set aside (corrections, Min Plan, job search), so the
@@ -262,7 +262,7 @@ enum SmallDisk {
     /// The same failure where no tmpfs can be mounted: a file size limit (ulimit -f, with SIGXFSZ
     /// ignored) makes writing the rejects file fail (EFBIG) as a full disk would: 73, nothing
     /// published, the batch row `fejlet`. Runs everywhere.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.hangGuard)
     func theFileSizeLimitMakesTheRejectsWriteFailBeforePublishing() throws {
         let started = Date()
         let (s, feed) = try migratedSandbox(rows: 3000, invalidShare: 0.05)

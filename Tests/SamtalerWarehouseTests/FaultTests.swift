@@ -88,7 +88,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
     /// or exactly as after an uninterrupted run of the same file, never between. Finally the rerun
     /// gives exactly what the uninterrupted run gave: the same facts and the same ministry
     /// extracts, byte for byte.
-    @Test(.timeLimit(.minutes(5)))   // ~75 s alone on 2 cores; a generous limit for a busy machine
+    @Test(.hangGuard)   // ~75 s alone on 2 cores
     func sigkillAtAnyMomentLeavesTheWarehouseBeforeOrAfterAndTheRerunEqualsAnUninterruptedRun() throws {
         let testStarted = Date()
         let reference = try TestWarehouse(), victim = try TestWarehouse()
@@ -213,7 +213,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
     /// and lone surrogates, null and CR, blank lines, a byte-order mark mid-file, plus lines at
     /// and around 1 MiB, 1,000,000 nested brackets, and one line of 50 MB. The same file plain
     /// and gzipped is loaded in one run of the binary under /usr/bin/time.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.hangGuard)
     func fuzzedLinesNeverCrashTheLoaderAndEveryRejectIsAccountedForInBoundedMemory() throws {
         let w = try TestWarehouse()
         let base = w.dir + "/base.jsonl"
@@ -330,7 +330,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
     /// (an advisory lock; it says which session holds it)". Two binaries started together on
     /// overlapping feeds (the same registrations in other versions): both publish, exactly one
     /// waited and said so, and the warehouse equals the two loaded one after the other.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.hangGuard)
     func twoLoadsAtOnceBothPublishOneWaitsAndTheResultEqualsSequentialLoads() throws {
         let w = try TestWarehouse(), sequential = try TestWarehouse()
         let a = try w.faultGenerate("a.jsonl", rows: 30_000, seed: 21)
@@ -362,7 +362,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
     /// one thread makes ministry extracts, another runs every report, and a third runs the binary's
     /// own `extract` in a loop: none fails, none waits for the load, and every result equals the
     /// one before the load or the one after it.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.hangGuard)
     func extractsAndReportsDuringALoadSeeTheStateBeforeOrAfterNeverBetween() throws {
         let w = try TestWarehouse()
         let a = try w.faultGenerate("a.jsonl", rows: 30_000, seed: 31)
@@ -447,7 +447,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
     /// written in autocommit before the writer lock, so two runs that both read "no key yet" both
     /// published.) The test holds the settings table in SHARE mode (reads pass, writes wait) until
     /// both runs wait, which made that window certain.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.hangGuard)
     func twoFirstLoadsWithDifferentKeysCannotBothPublish() throws {
         let w = try TestWarehouse()
         let a = w.file("a.jsonl", [Line.samtale(id: "A1", cpr: "0101901234")])
