@@ -7,6 +7,9 @@ struct Grouping {
     /// `usesIndberetter`, `i` (its indberetter).
     var key: String
     var usesIndberetter = false
+    /// Whether the key is text (else an integer): the type of its column when groups counted in
+    /// the client come back to SQL (DistinctRollup).
+    var keyIsText = false
     /// A LEFT JOIN (without the words) that labels the group; KEY stands for the key column.
     var join: String?
     /// The label shown and the expression sorted by; KEY stands for the key column.
@@ -40,22 +43,30 @@ struct GroupedQuery {
     /// The ORDER BY items, given each group's sort expression and label alias.
     var orderBy: ([(sort: String, label: String)]) -> [String]
 
+    /// The joins of the inner query: `innerJoins`, and the indberetter when a group needs it.
+    var joins: [String] {
+        innerJoins + (groups.contains(where: \.usesIndberetter)
+            ? ["JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key"] : [])
+    }
+
     var sql: String {
         let keys = groups.map(\.key)
-        var joins = innerJoins
-        if groups.contains(where: \.usesIndberetter) {
-            joins.append("JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key")
-        }
-        let labelled = groups.enumerated().map { $0.element.on("x.k\($0.offset)") }
         let inner = groups.enumerated().map { "\($0.element.key) AS k\($0.offset)" } + aggregates(keys)
-        return """
-            SELECT \((labelled.enumerated().map { "\($0.element.label) AS g\($0.offset)" } + carry).joined(separator: ", "))
-            FROM (
+        return outerSQL(from: """
                 SELECT \(inner.joined(separator: ", "))
                 FROM \(fact)
                 \(joins.joined(separator: "\n    "))
                 WHERE \(filter)
-                GROUP BY \(groupBy(keys))) x
+                GROUP BY \(groupBy(keys))
+            """)
+    }
+
+    /// The outer query over `source`, a query whose columns are k0…kN and the aggregates.
+    func outerSQL(from source: String) -> String {
+        let labelled = groups.enumerated().map { $0.element.on("x.k\($0.offset)") }
+        return """
+            SELECT \((labelled.enumerated().map { "\($0.element.label) AS g\($0.offset)" } + carry).joined(separator: ", "))
+            FROM (\(source)) x
             \((labelled.compactMap(\.join) + outerJoins).joined(separator: "\n"))
             ORDER BY \(orderBy(labelled.enumerated().map { ($0.element.sort, "g\($0.offset)") }).joined(separator: ", "))
             """

@@ -164,13 +164,13 @@ public struct Reports {
                 return Grouping(key: "f.samtaleform_key", join: "samtaler.dim_samtaleform s ON s.samtaleform_key = KEY",
                                 label: "s.samtaleform", sort: "s.star_gruppe_orden * 100 + s.samtaleform_key")
             case .indberettertype:
-                return Grouping(key: "i.indberettertype", usesIndberetter: true, label: "KEY", sort: "KEY")
+                return Grouping(key: "i.indberettertype", usesIndberetter: true, keyIsText: true, label: "KEY", sort: "KEY")
             case .indberetter:
                 return Grouping(key: "f.indberetter_key", join: "samtaler.dim_indberetter i ON i.indberetter_key = KEY",
                                 label: "i.indberetterkode || ' ' || i.navn",
                                 sort: "(CASE i.indberettertype WHEN 'jobcenter' THEN 0 ELSE 1 END) * 100000 + i.indberetterkode::int")
             case .region:
-                return Grouping(key: "i.regionskode", usesIndberetter: true,
+                return Grouping(key: "i.regionskode", usesIndberetter: true, keyIsText: true,
                                 join: "(SELECT DISTINCT ON (regionskode) regionskode, regionsnavn FROM samtaler.dim_indberetter WHERE regionskode IS NOT NULL ORDER BY regionskode) r ON r.regionskode = KEY",
                                 label: "coalesce(r.regionsnavn, 'A-kasse (ingen region)')", sort: "coalesce(KEY, '9999')")
             case .kontaktgruppe:
@@ -213,8 +213,13 @@ public struct Reports {
     }
 
     let conn: PGConnection
+    /// Every figure from SQL alone, none counted in the client (the tests compare both ways).
+    let sqlOnly: Bool
 
-    public init(conn: PGConnection) { self.conn = conn }
+    public init(conn: PGConnection, sqlOnly: Bool = false) {
+        self.conn = conn
+        self.sqlOnly = sqlOnly
+    }
 
     public func run(_ request: Request) throws(WarehouseError) -> ReportTable {
         try Migrator.checkSchema(conn)
@@ -224,6 +229,8 @@ public struct Reports {
             // Distinct counts under ROLLUP sort the period's rows; keep that sort in memory
             // (measured: 2.1 s spilling to disk vs 0.6 s in memory for 900k rows).
             try conn.execute("SET LOCAL work_mem = '256MB'")
+            // A report's queries run once: compiling them costs more than it saves (~0.1 s).
+            try conn.execute("SET LOCAL jit = off")
             defer { _ = try? conn.execute("COMMIT") }
             switch request.name {
             case .volumes: return try volumes(request)
@@ -243,6 +250,12 @@ public struct Reports {
 
     /// Current conversations held in the period ($1, $2 are date keys).
     static let current = "NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2"
+
+    /// The same for one period, with its date keys written in (for COPY, which takes no parameters).
+    static func current(_ p: Period?) -> String {
+        let b = bounds(p)
+        return current.replacingOccurrences(of: "$1", with: b[0]!).replacingOccurrences(of: "$2", with: b[1]!)
+    }
 
     /// The period's bounds as date-key parameters ($1, $2).
     static func bounds(_ p: Period?) -> [String?] {
@@ -266,7 +279,11 @@ public struct Reports {
             groupBy: { "ROLLUP (\($0.joined(separator: ", ")))" },
             carry: ["x.samtaler", "x.personer", "x.niveau"],
             orderBy: { cols in cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, c.label] } })
-        let res = try conn.execute(query.sql, Self.bounds(r.period))
+        // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 3-4x
+        // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
+        // report in SQL alone; the tests compare the two.
+        let res = sqlOnly ? try conn.execute(query.sql, Self.bounds(r.period))
+            : try query.rollupCountedInClient(conn, filter: Self.current(r.period))
         var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
                     ReportTable.Column(key: "personer", label: "Personer", kind: .count)]
