@@ -44,7 +44,8 @@ final class FirstLoad {
         seen = KeyFilter(log2Bits: filterLog2Bits)
         firstKey = Int64(try conn.scalar("SELECT nextval(\(Self.sequence))") ?? "") ?? 1
         nextKey = firstKey
-        facts = try conn.copyIn("COPY samtaler.fact_samtale (\(StageRowEncoder.factColumns)) FROM STDIN")
+        facts = try conn.copyIn("COPY samtaler.fact_samtale (\(StageRowEncoder.factColumns)) FROM STDIN (FORMAT binary)")
+        try facts.write(BinaryRowWriter.header)
     }
 
     /// Takes one accepted line: into the facts, or aside for staging.
@@ -66,6 +67,7 @@ final class FirstLoad {
     /// After the stream: ends the facts' COPY, moves the key sequence past the keys used (so the
     /// merge's own inserts get new ones), and copies in the participants and the staged lines.
     func finish() throws {
+        try facts.write(BinaryRowWriter.trailer)
         try facts.finish()
         if nextKey > firstKey {
             _ = try conn.execute("SELECT setval(\(Self.sequence), $1)", [String(nextKey - 1)])
