@@ -9,7 +9,7 @@ import Darwin
 /// Integers and other numbers are kept apart because the contract does: an integer is written
 /// without fraction or exponent (`2`, not `2.0` or `2e0`). Every other valid number keeps its
 /// source text, so nothing is lost to binary floating point.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// Written without fraction or exponent, and fits `Int64` (`-0` is `integer(0)`).
