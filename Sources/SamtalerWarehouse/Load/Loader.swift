@@ -85,13 +85,23 @@ public final class Loader {
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
                 ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
-            try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary, started: started) { r, seq in
+            // This thread reads and validates; a second one pseudonymizes, encodes and sends
+            // (Handoff): each accepted line goes to the first load or to staging.
+            let sending = Handoff { r, seq in
                 let noegle = encoder.naturalKey(r)
                 if let first {
                     try first.add(r, noegle: noegle, seq: seq)
                 } else {
                     try stage?.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
                 }
+            }
+            do {
+                try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary,
+                           started: started) { r, seq in try sending.put(r, seq: seq) }
+                try sending.finish()
+            } catch {
+                sending.cancel()
+                throw error
             }
             try stage?.finish()
             try first?.finish()
