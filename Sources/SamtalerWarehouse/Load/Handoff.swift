@@ -1,5 +1,4 @@
 import Foundation
-import SamtalerFeed
 
 /// Hands accepted lines from the thread that reads and validates the feed to a second thread
 /// that pseudonymizes, encodes and sends them with COPY, so the two halves of the work run on
@@ -9,9 +8,7 @@ import SamtalerFeed
 /// long the feed. The second thread is the only user of the database connection while it runs;
 /// the reading thread touches only files. An error on either side stops both: the reader's
 /// next `put` throws the worker's error, and `finish` or `cancel` waits for the worker to end.
-final class Handoff: @unchecked Sendable {
-    typealias Item = (registration: Registration, seq: Int64)
-
+final class Handoff<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [[Item]] = []
@@ -24,8 +21,8 @@ final class Handoff: @unchecked Sendable {
     private let batchSize: Int
     private let capacity: Int
 
-    /// Starts the worker thread; it calls `consume` for each line, in the order they were put.
-    init(batchSize: Int = 512, capacity: Int = 8, consume: @escaping (Registration, Int64) throws -> Void) {
+    /// Starts the worker thread; it calls `consume` for each item, in the order they were put.
+    init(batchSize: Int = 512, capacity: Int = 8, consume: @escaping (Item) throws -> Void) {
         self.batchSize = batchSize
         self.capacity = capacity
         pending.reserveCapacity(batchSize)
@@ -36,9 +33,9 @@ final class Handoff: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues one line (reading thread). Throws the worker's error once it has failed.
-    func put(_ r: Registration, seq: Int64) throws {
-        pending.append((r, seq))
+    /// Queues one item (reading thread). Throws the worker's error once it has failed.
+    func put(_ item: Item) throws {
+        pending.append(item)
         if pending.count >= batchSize { try send() }
     }
 
@@ -76,7 +73,7 @@ final class Handoff: @unchecked Sendable {
         condition.broadcast()
     }
 
-    private func work(_ consume: (Registration, Int64) throws -> Void) {
+    private func work(_ consume: (Item) throws -> Void) {
         while true {
             condition.lock()
             while queue.isEmpty && !closed { condition.wait() }
@@ -90,7 +87,7 @@ final class Handoff: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             do {
-                for item in batch { try consume(item.registration, item.seq) }
+                for item in batch { try consume(item) }
             } catch {
                 condition.lock()
                 failure = error

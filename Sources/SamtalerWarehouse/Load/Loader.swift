@@ -87,7 +87,7 @@ public final class Loader {
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads and validates; a second one pseudonymizes, encodes and sends
             // (Handoff): each accepted line goes to the first load or to staging.
-            let sending = Handoff { r, seq in
+            let sending = Handoff<(Registration, Int64)> { (r, seq) in
                 let noegle = encoder.naturalKey(r)
                 if let first {
                     try first.add(r, noegle: noegle, seq: seq)
@@ -97,7 +97,7 @@ public final class Loader {
             }
             do {
                 try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary,
-                           started: started) { r, seq in try sending.put(r, seq: seq) }
+                           started: started) { r, seq in try sending.put((r, seq)) }
                 try sending.finish()
             } catch {
                 sending.cancel()
