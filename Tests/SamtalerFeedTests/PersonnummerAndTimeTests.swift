@@ -103,6 +103,19 @@ struct TimeTests {
         #expect(CopenhagenTime.offsetSeconds(atUTC: autumn) == 3600)
     }
 
+    /// The table of transitions (1996-2099) gives what the rule gives, at every transition and
+    /// a second before it, and at the edges of the table.
+    @Test func theTransitionTableAgreesWithTheRule() throws {
+        var instants: [Int64] = []
+        for t in CopenhagenTime.transitions { instants += [t - 1, t, t + 1] }
+        let first = CopenhagenTime.transitions[0], last = CopenhagenTime.transitions.last!
+        instants += [first - 86_400 * 90 - 1, first - 86_400 * 90, last + 86_400 * 90 - 1, last + 86_400 * 90, 0, 4_102_444_800]
+        #expect(CopenhagenTime.transitions.count == 208)
+        for s in instants {
+            #expect(CopenhagenTime.offsetSeconds(atUTC: s) == CopenhagenTime.offsetByRule(atUTC: s), "\(s)")
+        }
+    }
+
     @Test(arguments: [
         ("2025-03-31T23:30:00Z", "2025-04-01"),      // summer time: 01:30 on 1 April
         ("2025-01-31T22:59:59Z", "2025-01-31"),

@@ -88,6 +88,28 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 /// and exact; earlier instants ask the system's time zone database.
 public enum CopenhagenTime {
     public static func offsetSeconds(atUTC seconds: Int64) -> Int {
+        // 1996-2099 (every date the feed may carry): look the instant up among the year's two
+        // transitions, computed once; an odd number of transitions before it is summer time.
+        if seconds >= transitions[0] - 86_400 * 90 && seconds < transitions[transitions.count - 1] + 86_400 * 90 {
+            var lo = 0, hi = transitions.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if transitions[mid] <= seconds { lo = mid + 1 } else { hi = mid }
+            }
+            return lo % 2 == 1 ? 7_200 : 3_600
+        }
+        return offsetByRule(atUTC: seconds)
+    }
+
+    /// The instants (UTC seconds) when summer time starts and ends, 1996-2099, in order.
+    static let transitions: [Int64] = (1996...2099).flatMap { year in
+        [Int64(lastSunday(month: 3, year: year).daysSinceEpoch) * 86_400 + 3_600,
+         Int64(lastSunday(month: 10, year: year).daysSinceEpoch) * 86_400 + 3_600]
+    }
+
+    /// The EU rule since 1996 (summer time from 01:00 UTC on the last Sunday of March to 01:00
+    /// UTC on the last Sunday of October), the system's zone data before.
+    static func offsetByRule(atUTC seconds: Int64) -> Int {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let year = CivilDate(daysSinceEpoch: days).year
         guard year >= 1996 && year <= 9999 else { return legacyOffset(seconds) }

@@ -376,12 +376,22 @@ struct Checker {
 
     /// The value of a key, treating `null` as absent; reports a missing required key.
     mutating func value(_ key: String, required: Bool, regulation: String?) -> JSONValue? {
-        let v = object[key]
-        if v == nil || v == .null {
+        guard let v = member(key), !v.isNull else {
             if required { fail(key, "required", "is required", regulation: regulation) }
             return nil
         }
         return v
+    }
+
+    /// Where the last key was found: the validator asks for keys roughly in the order feeds
+    /// write them, so the search starts just after it and mostly ends at the first member.
+    private var cursor = 0
+
+    /// The member's value (null included), or nil when the key is absent.
+    mutating func member(_ key: String) -> JSONValue? {
+        guard let i = object.index(of: key, from: cursor) else { return nil }
+        cursor = i + 1
+        return object.members[i].value
     }
 
     mutating func typeError(_ key: String, _ expected: String, _ v: JSONValue, regulation: String?) {
@@ -391,7 +401,7 @@ struct Checker {
 
     /// A key that must not be present (null counts as absent).
     mutating func forbid(_ key: String, _ message: String, regulation: String?) {
-        if let v = object[key], v != .null { fail(key, "not_allowed", message, regulation: regulation) }
+        if let v = member(key), !v.isNull { fail(key, "not_allowed", message, regulation: regulation) }
     }
 
     mutating func string(_ key: String, required: Bool, regulation: String? = nil) -> String? {

@@ -22,7 +22,7 @@ final class Handoff<Item: Sendable>: @unchecked Sendable {
     private let capacity: Int
 
     /// Starts the worker thread; it calls `consume` for each item, in the order they were put.
-    init(batchSize: Int = 512, capacity: Int = 8, consume: @escaping (Item) throws -> Void) {
+    init(batchSize: Int = 512, capacity: Int = 64, consume: @escaping (Item) throws -> Void) {
         self.batchSize = batchSize
         self.capacity = capacity
         pending.reserveCapacity(batchSize)
