@@ -54,14 +54,20 @@ struct DistinctRollup {
     }
 
     var columns: [Column]
-    /// Per conversation with a known person: its pseudonym; the group is filled in by groups().
+    /// Per conversation with a known person: its pseudonym and its group.
     private var rows: [Row] = []
-    /// The key codes of those rows, `columns.count` per row.
-    private var rowCodes: [UInt32] = []
-    /// The key codes of conversations without a known person (counted, never as persons).
-    private var anonymousCodes: [UInt32] = []
+    /// The groups of conversations without a known person (counted, never as persons).
+    private var anonymous: [UInt64] = []
 
-    init(keyCount: Int) { columns = Array(repeating: Column(), count: keyCount) }
+    /// At most this many key columns: each column's code takes 16 bits of a row's group.
+    static let maxColumns = 4
+    static let bitsPerColumn: UInt64 = 16
+
+    init(keyCount: Int, expectedRows: Int = 0) {
+        precondition(keyCount >= 1 && keyCount <= Self.maxColumns)
+        columns = Array(repeating: Column(), count: keyCount)
+        rows.reserveCapacity(expectedRows)
+    }
 
     /// Adds one COPY text row: the key columns, then the pseudonym (a uuid, or \\N for an
     /// unknown person).
@@ -70,47 +76,37 @@ struct DistinctRollup {
         if end > 0 && line[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         var start = 0
         var column = 0
-        let mark = rowCodes.count
-        var codes: [UInt32] = []
+        var group: UInt64 = 0
+        var person: (hi: UInt64, lo: UInt64)?
         for i in 0...end where i == end || line[i] == UInt8(ascii: "\t") {
             let field = line[start..<i]
             start = i + 1
             if column < columns.count {
-                rowCodes.append(columns[column].code(field))
+                let code = columns[column].code(field)
+                guard code < 1 << Self.bitsPerColumn else { throw .internal("report: over 65,535 values in one column") }
+                group = group << Self.bitsPerColumn | UInt64(code)
             } else if column == columns.count {
-                if let person = Self.uuid(field) {
-                    rows.append(Row(hi: person.hi, lo: person.lo, group: 0))
-                } else {
-                    codes = Array(rowCodes[mark...])
-                    rowCodes.removeSubrange(mark...)
-                }
+                person = Self.uuid(field)
             }
             column += 1
         }
         guard column == columns.count + 1 else {
             throw .internal("report rows: \(column) fields where \(columns.count + 1) were expected")
         }
-        anonymousCodes += codes
+        if let person {
+            rows.append(Row(hi: person.hi, lo: person.lo, group: group))
+        } else {
+            anonymous.append(group)
+        }
     }
 
     /// Counts every level. Call once, after the last row.
-    mutating func groups() throws(WarehouseError) -> [Group] {
+    mutating func groups() -> [Group] {
         let n = columns.count
-        // Radix of each column (its codes, NULL included) and the weight of each place.
-        let radix = columns.map { UInt64($0.values.count) }
-        var weight = [UInt64](repeating: 1, count: n + 1)   // weight[l]: all columns from l on
-        for l in stride(from: n - 1, through: 0, by: -1) {
-            let (w, overflow) = weight[l + 1].multipliedReportingOverflow(by: radix[l])
-            guard !overflow else { throw .internal("report: too many combinations of breakdowns to count") }
-            weight[l] = w
+        // The group of the first l columns: the row's group shifted right past the others.
+        func prefix(_ group: UInt64, _ l: Int) -> UInt64 {
+            l == 0 ? 0 : group >> (Self.bitsPerColumn * UInt64(n - l))
         }
-        func pack(_ codes: ArraySlice<UInt32>) -> UInt64 {
-            var g: UInt64 = 0
-            for (i, c) in zip(0..<n, codes) { g = g * radix[i] + UInt64(c) }
-            return g
-        }
-        for i in rows.indices { rows[i].group = pack(rowCodes[(i * n)..<(i * n + n)]) }
-        rowCodes = []
         rows.sort()
 
         // conversations[g] for the full groups; persons[l][prefix] for groups of l leading keys.
@@ -123,33 +119,30 @@ struct DistinctRollup {
             var first = 0
             if let p = previous, p.hi == row.hi, p.lo == row.lo {
                 first = n + 1   // same person, same full group: first nowhere
-                for l in 0...n where p.group / weight[l] != row.group / weight[l] { first = l; break }
+                for l in 1...n where prefix(p.group, l) != prefix(row.group, l) { first = l; break }
             }
             if first <= n {
-                for l in first...n { persons[l][row.group / weight[l], default: 0] += 1 }
+                for l in first...n { persons[l][prefix(row.group, l), default: 0] += 1 }
             }
             previous = row
         }
         rows = []
-        for i in stride(from: 0, to: anonymousCodes.count, by: max(n, 1)) {
-            conversations[pack(anonymousCodes[i..<(i + n)]), default: 0] += 1
-        }
-        anonymousCodes = []
+        for g in anonymous { conversations[g, default: 0] += 1 }
+        anonymous = []
 
         // Conversations of each prefix group (sums of the full groups), every level.
+        let mask: UInt64 = (1 << Self.bitsPerColumn) - 1
         var result: [Group] = []
         for l in stride(from: n, through: 0, by: -1) {
             var sums: [UInt64: Int] = [:]
-            for (g, c) in conversations { sums[g / weight[l], default: 0] += c }
+            for (g, c) in conversations { sums[prefix(g, l), default: 0] += c }
             if l == 0 && sums.isEmpty { sums[0] = 0 }   // ROLLUP's () row exists for no rows too
-            for (prefix, count) in sums {
+            for (p, count) in sums {
                 var keys = [UInt32?](repeating: nil, count: n)
-                var rest = prefix
-                for i in stride(from: l - 1, through: 0, by: -1) {
-                    keys[i] = UInt32(rest % radix[i])
-                    rest /= radix[i]
+                for i in 0..<l {
+                    keys[i] = UInt32(p >> (Self.bitsPerColumn * UInt64(l - 1 - i)) & mask)
                 }
-                result.append(Group(keys: keys, conversations: count, persons: persons[l][prefix] ?? 0,
+                result.append(Group(keys: keys, conversations: count, persons: persons[l][p] ?? 0,
                                     niveau: (1 << (n - l)) - 1))
             }
         }
@@ -217,18 +210,23 @@ extension GroupedQuery {
     /// bits (`niveau`) under ROLLUP of all groups, counted by DistinctRollup from the rows that
     /// `filter` selects, then labelled and ordered by this query's outer part. `filter` holds
     /// no parameters (COPY takes none): the caller puts in numbers it made itself.
-    func rollupCountedInClient(_ conn: PGConnection, filter: String) throws -> PGResult {
-        let select = groups.map(\.key) + ["f.person_pseudonym"]
-        var rollup = DistinctRollup(keyCount: groups.count)
+    ///
+    /// nil when the client should not count: more than four key columns, or more than `maxRows`
+    /// rows by the planner's estimate. The rows are held while they are counted (24 bytes each),
+    /// and over a whole warehouse PostgreSQL's own count is as fast (docs/performance.md).
+    func rollupCountedInClient(_ conn: PGConnection, filter: String, maxRows: Int) throws -> PGResult? {
+        guard groups.count <= DistinctRollup.maxColumns else { return nil }
+        let rowsSQL = "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
+            + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
+        let estimate = Self.estimatedRows(try conn.scalar("EXPLAIN " + rowsSQL) ?? "")
+        guard let estimate, estimate <= maxRows else { return nil }
+        var rollup = DistinctRollup(keyCount: groups.count, expectedRows: estimate + estimate / 8)
         var failure: WarehouseError?
-        try conn.copyOut("""
-            COPY (SELECT \(select.joined(separator: ", ")) FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter))
-            TO STDOUT
-            """) { line in
+        try conn.copyOut("COPY (\(rowsSQL)) TO STDOUT") { line in
             if failure == nil { do throws(WarehouseError) { try rollup.add(copyRow: line) } catch { failure = error } }
         }
         if let failure { throw failure }
-        let counted = try rollup.groups()
+        let counted = rollup.groups()
 
         // The groups go back as arrays, one per column, for the outer query to label and order.
         var params: [String?] = []
@@ -246,6 +244,12 @@ extension GroupedQuery {
         let names = (0..<n).map { "k\($0)" } + ["samtaler", "personer", "niveau"]
         return try conn.execute(outerSQL(from: "SELECT * FROM unnest(\(columns.joined(separator: ", "))) AS u(\(names.joined(separator: ", ")))"),
                                 params)
+    }
+
+    /// The row estimate of the top node of an EXPLAIN in text ("... rows=123 width=..."), or nil.
+    static func estimatedRows(_ planLine: String) -> Int? {
+        guard let r = planLine.range(of: " rows=") else { return nil }
+        return Int(planLine[r.upperBound...].prefix { $0.isNumber })
     }
 
     /// An array literal for a parameter: {a,b,NULL}; text elements quoted, as the array input
