@@ -93,7 +93,8 @@ public final class PGConnection {
         return PGCopyWriter(conn: c, owner: self)
     }
 
-    /// Runs `COPY ... TO STDOUT` and hands each row's bytes (with its newline) to `row`.
+    /// Runs `COPY ... TO STDOUT` and hands each CopyData message to `row`: one row (in text format
+    /// with its newline; in binary format the header comes with the first row, the end marker alone).
     public func copyOut(_ sql: String, _ row: (UnsafeRawBufferPointer) throws -> Void) throws {
         let c = try live()
         let raw = PQexec(c, sql)

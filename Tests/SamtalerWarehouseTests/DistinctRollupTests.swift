@@ -7,15 +7,27 @@ import Testing
 /// The volumes report counts distinct persons under ROLLUP in the client (DistinctRollup); these
 /// tests hold it to what PostgreSQL's own count(DISTINCT) gives.
 @Suite(.serialized) struct DistinctRollupTests {
-    /// Hand-worked: persons a, b and an unknown person (\N) over two months and two groups, one
-    /// group NULL, one text key with a COPY escape.
+    /// One message of COPY's binary format: an int4 month, a text key (nil: NULL), a pseudonym
+    /// (nil: NULL); the header before the first row.
+    static func message(_ month: Int32, _ key: String?, _ person: UInt8?, header: Bool = false) -> [UInt8] {
+        var m: [UInt8] = header ? DistinctRollup.signature + [0, 0, 0, 0, 0, 0, 0, 0] : []
+        func int32(_ v: Int32) { withUnsafeBytes(of: v.bigEndian) { m += $0 } }
+        m += [0, 3]
+        int32(4); int32(month)
+        if let key { int32(Int32(key.utf8.count)); m += Array(key.utf8) } else { int32(-1) }
+        if let person { int32(16); m += [UInt8](repeating: 0, count: 15) + [person] } else { int32(-1) }
+        return m
+    }
+
+    /// Hand-worked: persons a and b and an unknown person over two months and two groups, one
+    /// group NULL, one text key with a tab in it; the header with the first row, the end alone.
     @Test func countsEveryLevelByHand() throws {
-        var r = DistinctRollup(keyCount: 2)
-        let a = "00000000-0000-0000-0000-00000000000a", b = "00000000-0000-0000-0000-00000000000b"
-        for line in ["202501\tx\t\(a)", "202501\tx\t\(a)", "202501\t\\N\t\(a)", "202501\tx\t\(b)",
-                     "202502\ty\\tz\t\(a)", "202502\ty\\tz\t\\N", "202502\tx\t\\N"] {
-            try Array((line + "\n").utf8).withUnsafeBytes { try r.add(copyRow: $0) }
-        }
+        var r = DistinctRollup(textColumns: [false, true])
+        let a: UInt8 = 0x0a, b: UInt8 = 0x0b
+        let messages = [Self.message(202501, "x", a, header: true), Self.message(202501, "x", a), Self.message(202501, nil, a),
+                        Self.message(202501, "x", b), Self.message(202502, "y\tz", a), Self.message(202502, "y\tz", nil),
+                        Self.message(202502, "x", nil), [0xFF, 0xFF]]
+        for m in messages { try m.withUnsafeBytes { try r.add(binaryMessage: $0) } }
         let groups = r.groups()
         func value(_ c: Int, _ code: UInt32?) -> String? { code.flatMap { r.columns[c].values[Int($0)] } }
         var got: [String: [Int]] = [:]
@@ -27,17 +39,21 @@ import Testing
             "202501|-|1": [4, 2], "202502|-|1": [3, 1],
             "-|-|3": [7, 2],
         ])
-        #expect(r.columns[1].values.contains("y\tz"))
-        func integer(_ s: String) -> Int64? { Array(s.utf8).withUnsafeBytes { DistinctRollup.integer($0[...]) } }
-        #expect(integer("0101") == nil && integer("-0") == nil && integer("7x") == nil)   // text, not numbers
-        #expect(integer("-7") == -7 && integer("0") == 0 && integer("202503") == 202503)
         #expect(GroupedQuery.estimatedRows("Seq Scan on fact_samtale f  (cost=0.00..31813.47 rows=871143 width=30)") == 871143)
         #expect(GroupedQuery.estimatedRows("Result") == nil)
     }
 
+    /// What is not COPY's binary format, or a row with the wrong number of fields, is an error.
+    @Test func refusesWhatItCannotRead() throws {
+        var r = DistinctRollup(textColumns: [false])
+        #expect(throws: WarehouseError.self) { try Array("202501\tx\n".utf8).withUnsafeBytes { try r.add(binaryMessage: $0) } }
+        var s = DistinctRollup(textColumns: [false])
+        #expect(throws: WarehouseError.self) { try Self.message(202501, "x", 1, header: true).withUnsafeBytes { try s.add(binaryMessage: $0) } }
+    }
+
     /// No rows: only the grand total, with zeros (as ROLLUP's () row).
     @Test func anEmptyPeriodHasOnlyTheGrandTotal() throws {
-        var r = DistinctRollup(keyCount: 3)
+        var r = DistinctRollup(textColumns: [false, false, true])
         let groups = r.groups()
         #expect(groups.count == 1 && groups[0].niveau == 7 && groups[0].conversations == 0 && groups[0].persons == 0)
     }

@@ -4,34 +4,44 @@ import PostgresClient
 ///
 /// PostgreSQL 15 computes `count(DISTINCT person)` under `ROLLUP` by sorting each group's persons
 /// at every level (2.2 s for 900k conversations on this machine, docs/performance.md). Here the
-/// period's rows (group keys and pseudonym) are read once with COPY, sorted once by person and
+/// period's rows (group keys and pseudonym) are read once with a binary COPY, sorted once by person and
 /// keys, and counted in one pass: a row is the first of its person in a group of `l` leading keys
 /// exactly when the person differs from the previous row's or one of those keys does. So every
 /// level's distinct count comes from the same sort, and the result is exact. The groups (a few
 /// thousand rows) go back to SQL, which labels and orders them as before (GroupedQuery).
 struct DistinctRollup {
-    /// A column's values as small codes: SQL NULL is code 0. Integers (most keys) are looked up
-    /// as numbers, other text as strings.
+    /// A column's values as small codes: SQL NULL is code 0.
     struct Column {
+        let isText: Bool
         var intCodes: [Int64: UInt32] = [:]
         var textCodes: [String: UInt32] = [:]
         /// The value of each code as SQL text (nil: NULL).
         var values: [String?] = [nil]
 
-        mutating func code(_ field: Slice<UnsafeRawBufferPointer>) -> UInt32 {
-            if field.count == 2 && field.first == UInt8(ascii: "\\") && field.last == UInt8(ascii: "N") { return 0 }
-            if let number = DistinctRollup.integer(field) {
-                if let c = intCodes[number] { return c }
+        /// The code of a field of COPY's binary format: a big-endian integer of 2, 4 or 8 bytes,
+        /// or UTF-8 text; nil is NULL.
+        mutating func code(_ field: Slice<UnsafeRawBufferPointer>?) throws(WarehouseError) -> UInt32 {
+            guard let field else { return 0 }
+            if isText {
+                let text = String(decoding: field, as: UTF8.self)
+                if let c = textCodes[text] { return c }
                 let c = UInt32(values.count)
-                intCodes[number] = c
-                values.append(String(number))
+                textCodes[text] = c
+                values.append(text)
                 return c
             }
-            let text = DistinctRollup.text(field)
-            if let c = textCodes[text] { return c }
+            let number: Int64
+            let bytes = UnsafeRawBufferPointer(rebasing: field)
+            switch bytes.count {
+            case 2: number = Int64(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self)))
+            case 4: number = Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
+            case 8: number = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
+            default: throw .internal("report rows: an integer key of \(bytes.count) bytes")
+            }
+            if let c = intCodes[number] { return c }
             let c = UInt32(values.count)
-            textCodes[text] = c
-            values.append(text)
+            intCodes[number] = c
+            values.append(String(number))
             return c
         }
     }
@@ -63,38 +73,61 @@ struct DistinctRollup {
     static let maxColumns = 4
     static let bitsPerColumn: UInt64 = 16
 
-    init(keyCount: Int, expectedRows: Int = 0) {
-        precondition(keyCount >= 1 && keyCount <= Self.maxColumns)
-        columns = Array(repeating: Column(), count: keyCount)
+    /// Whether the COPY's header has been read (it comes before the first row).
+    private var started = false
+
+    /// One column per key, text or integer as its grouping is.
+    init(textColumns: [Bool], expectedRows: Int = 0) {
+        precondition(textColumns.count >= 1 && textColumns.count <= Self.maxColumns)
+        columns = textColumns.map { Column(isText: $0) }
         rows.reserveCapacity(expectedRows)
     }
 
-    /// Adds one COPY text row: the key columns, then the pseudonym (a uuid, or \\N for an
-    /// unknown person).
-    mutating func add(copyRow line: UnsafeRawBufferPointer) throws(WarehouseError) {
-        var end = line.count
-        if end > 0 && line[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-        var start = 0
-        var column = 0
-        var group: UInt64 = 0
-        var person: (hi: UInt64, lo: UInt64)?
-        for i in 0...end where i == end || line[i] == UInt8(ascii: "\t") {
-            let field = line[start..<i]
-            start = i + 1
-            if column < columns.count {
-                let code = columns[column].code(field)
-                guard code < 1 << Self.bitsPerColumn else { throw .internal("report: over 65,535 values in one column") }
-                group = group << Self.bitsPerColumn | UInt64(code)
-            } else if column == columns.count {
-                person = Self.uuid(field)
+    /// The signature of COPY's binary format; flags and the header extension's length follow.
+    static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
+
+    /// Adds one message of `COPY … TO STDOUT (FORMAT binary)`: a row of the key columns and the
+    /// pseudonym (16 bytes, or NULL for an unknown person), the header before the first, or the
+    /// end marker.
+    mutating func add(binaryMessage message: UnsafeRawBufferPointer) throws(WarehouseError) {
+        var at = 0
+        func take(_ n: Int) throws(WarehouseError) -> Slice<UnsafeRawBufferPointer> {
+            guard n >= 0, at + n <= message.count else { throw .internal("report rows: a COPY message cut short") }
+            defer { at += n }
+            return message[at..<(at + n)]
+        }
+        func int32() throws(WarehouseError) -> Int32 {
+            Int32(bigEndian: UnsafeRawBufferPointer(rebasing: try take(4)).loadUnaligned(as: Int32.self))
+        }
+        if !started {
+            guard message.count >= 19, Array(message[0..<11]) == Self.signature else {
+                throw .internal("report rows: not COPY's binary format")
             }
-            column += 1
+            at = 15
+            _ = try take(Int(try int32()))   // the header extension, if any
+            started = true
+            if at == message.count { return }
         }
-        guard column == columns.count + 1 else {
-            throw .internal("report rows: \(column) fields where \(columns.count + 1) were expected")
+        let count = Int16(bigEndian: UnsafeRawBufferPointer(rebasing: try take(2)).loadUnaligned(as: Int16.self))
+        if count == -1 { return }   // the end
+        guard Int(count) == columns.count + 1 else {
+            throw .internal("report rows: \(count) fields where \(columns.count + 1) were expected")
         }
-        if let person {
-            rows.append(Row(hi: person.hi, lo: person.lo, group: group))
+        func field() throws(WarehouseError) -> Slice<UnsafeRawBufferPointer>? {
+            let length = try int32()
+            return length < 0 ? nil : try take(Int(length))
+        }
+        var group: UInt64 = 0
+        for c in columns.indices {
+            let code = try columns[c].code(try field())
+            guard code < 1 << Self.bitsPerColumn else { throw .internal("report: over 65,535 values in one column") }
+            group = group << Self.bitsPerColumn | UInt64(code)
+        }
+        if let person = try field() {
+            guard person.count == 16 else { throw .internal("report rows: a pseudonym of \(person.count) bytes") }
+            let p = UnsafeRawBufferPointer(rebasing: person)
+            rows.append(Row(hi: UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)),
+                            lo: UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), group: group))
         } else {
             anonymous.append(group)
         }
@@ -148,61 +181,6 @@ struct DistinctRollup {
         }
         return result
     }
-
-    /// A COPY text field's value, with COPY's backslash escapes undone (not \\N: the caller's).
-    static func text(_ field: Slice<UnsafeRawBufferPointer>) -> String {
-        guard field.contains(UInt8(ascii: "\\")) else { return String(decoding: field, as: UTF8.self) }
-        var out: [UInt8] = []
-        var escaped = false
-        for b in field {
-            if escaped {
-                switch b {
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                default: out.append(b)
-                }
-                escaped = false
-            } else if b == UInt8(ascii: "\\") {
-                escaped = true
-            } else {
-                out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// A field that is an integer in canonical form (no leading zero or plus), else nil: such
-    /// text and the number's own text are the same value.
-    static func integer(_ field: Slice<UnsafeRawBufferPointer>) -> Int64? {
-        var digits = field[...]
-        let negative = digits.first == UInt8(ascii: "-")
-        if negative { digits = digits.dropFirst() }
-        guard (1...18).contains(digits.count), digits.first != UInt8(ascii: "0") || digits.count == 1 else { return nil }
-        var v: Int64 = 0
-        for b in digits {
-            guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { return nil }
-            v = v * 10 + Int64(b - UInt8(ascii: "0"))
-        }
-        return negative ? (v == 0 ? nil : -v) : v
-    }
-
-    /// A uuid in its text form (32 hex digits and 4 hyphens), or nil for \N.
-    static func uuid(_ field: Slice<UnsafeRawBufferPointer>) -> (hi: UInt64, lo: UInt64)? {
-        var hi: UInt64 = 0, lo: UInt64 = 0, digits = 0
-        for b in field {
-            let v: UInt8
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = b &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = b &- UInt8(ascii: "a") &+ 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = b &- UInt8(ascii: "A") &+ 10
-            default: continue   // hyphens; \N has no hex digit
-            }
-            if digits < 16 { hi = hi << 4 | UInt64(v) } else { lo = lo << 4 | UInt64(v) }
-            digits += 1
-        }
-        return digits == 32 ? (hi, lo) : nil
-    }
 }
 
 extension GroupedQuery {
@@ -220,10 +198,10 @@ extension GroupedQuery {
             + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
         let estimate = Self.estimatedRows(try conn.scalar("EXPLAIN " + rowsSQL) ?? "")
         guard let estimate, estimate <= maxRows else { return nil }
-        var rollup = DistinctRollup(keyCount: groups.count, expectedRows: estimate + estimate / 8)
+        var rollup = DistinctRollup(textColumns: groups.map(\.keyIsText), expectedRows: estimate + estimate / 8)
         var failure: WarehouseError?
-        try conn.copyOut("COPY (\(rowsSQL)) TO STDOUT") { line in
-            if failure == nil { do throws(WarehouseError) { try rollup.add(copyRow: line) } catch { failure = error } }
+        try conn.copyOut("COPY (\(rowsSQL)) TO STDOUT (FORMAT binary)") { message in
+            if failure == nil { do throws(WarehouseError) { try rollup.add(binaryMessage: message) } catch { failure = error } }
         }
         if let failure { throw failure }
         let counted = rollup.groups()
