@@ -233,8 +233,6 @@ public struct Reports {
             // Distinct counts under ROLLUP sort the period's rows; keep that sort in memory
             // (measured: 2.1 s spilling to disk vs 0.6 s in memory for 900k rows).
             try conn.execute("SET LOCAL work_mem = '256MB'")
-            // A report's queries run once: compiling them costs more than it saves (~0.1 s).
-            try conn.execute("SET LOCAL jit = off")
             defer { _ = try? conn.execute("COMMIT") }
             switch request.name {
             case .volumes: return try volumes(request)
@@ -283,7 +281,7 @@ public struct Reports {
             groupBy: { "ROLLUP (\($0.joined(separator: ", ")))" },
             carry: ["x.samtaler", "x.personer", "x.niveau"],
             orderBy: { cols in cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, c.label] } })
-        // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 3-4x
+        // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 2-3x
         // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
         // report in SQL alone; the tests compare the two.
         let counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), maxRows: clientRowLimit)
