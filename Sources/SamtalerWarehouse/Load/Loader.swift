@@ -128,6 +128,9 @@ public final class Loader {
             publishing?.note("  merging \(LoadSummary.thousands(staged)) staged lines into the warehouse (one transaction) ...")
             do {
                 defer { publishing?.finish() }
+                // A first load builds the visitation history of everyone after the merge
+                // (finish_first_load), so the merge leaves it alone (migration 0007).
+                if first != nil { try conn.execute("SET LOCAL samtaler.visitation_after_merge = on") }
                 let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
                                               [String(summary.batch)])
                 for i in 0..<merged.rowCount {
@@ -139,6 +142,7 @@ public final class Loader {
                     // warehouse every conversation is new or withdrawn. The visitation history is
                     // built for every person (the direct rows bypassed the merge that builds it).
                     publishing?.note("  building the visitation history of every person ...")
+                    try conn.execute("SET LOCAL samtaler.visitation_after_merge = off")
                     let done = try conn.execute("SELECT new, withdrawn FROM samtaler.finish_first_load($1)", [String(summary.batch)])
                     summary.byRegistrering["samtale"] = ["new": done.int(0, 0) ?? 0, "changed": 0, "withdrawn": done.int(0, 1) ?? 0]
                 }
