@@ -10,7 +10,7 @@ import Testing
     /// One message of COPY's binary format: an int4 month, a text key (nil: NULL), a pseudonym
     /// (nil: NULL); the header before the first row.
     static func message(_ month: Int32, _ key: String?, _ person: UInt8?, header: Bool = false) -> [UInt8] {
-        var m: [UInt8] = header ? DistinctRollup.signature + [0, 0, 0, 0, 0, 0, 0, 0] : []
+        var m: [UInt8] = header ? BinaryRowWriter.header : []
         func int32(_ v: Int32) { withUnsafeBytes(of: v.bigEndian) { m += $0 } }
         m += [0, 3]
         int32(4); int32(month)

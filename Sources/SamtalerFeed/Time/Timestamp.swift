@@ -90,7 +90,7 @@ public enum CopenhagenTime {
     public static func offsetSeconds(atUTC seconds: Int64) -> Int {
         // 1996-2099 (every date the feed may carry): look the instant up among the year's two
         // transitions, computed once; an odd number of transitions before it is summer time.
-        if seconds >= transitions[0] - 86_400 * 90 && seconds < transitions[transitions.count - 1] + 86_400 * 90 {
+        if tableRange.contains(seconds) {
             var lo = 0, hi = transitions.count
             while lo < hi {
                 let mid = (lo + hi) / 2
@@ -101,8 +101,13 @@ public enum CopenhagenTime {
         return offsetByRule(atUTC: seconds)
     }
 
+    /// The years of `transitions`, and the instants from the first of them to the end of the last.
+    static let tableYears = 1996...2099
+    static let tableRange = Int64(CivilDate(year: tableYears.lowerBound, month: 1, day: 1)!.daysSinceEpoch) * 86_400
+        ..< Int64(CivilDate(year: tableYears.upperBound + 1, month: 1, day: 1)!.daysSinceEpoch) * 86_400
+
     /// The instants (UTC seconds) when summer time starts and ends, 1996-2099, in order.
-    static let transitions: [Int64] = (1996...2099).flatMap { year in
+    static let transitions: [Int64] = tableYears.flatMap { year in
         [Int64(lastSunday(month: 3, year: year).daysSinceEpoch) * 86_400 + 3_600,
          Int64(lastSunday(month: 10, year: year).daysSinceEpoch) * 86_400 + 3_600]
     }

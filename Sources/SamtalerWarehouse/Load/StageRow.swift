@@ -215,8 +215,10 @@ struct BinaryRowWriter: CopyRowWriter {
     private var countAt = -1
     private var fields = 0
 
+    /// The format's signature; flags and the header extension's length follow it.
+    static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
     /// The signature, no flags, no header extension.
-    static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
+    static let header: [UInt8] = signature + [0, 0, 0, 0] + [0, 0, 0, 0]
     /// A field count of -1 ends the data.
     static let trailer: [UInt8] = [0xFF, 0xFF]
     /// timestamptz counts microseconds from 2000-01-01T00:00:00Z.

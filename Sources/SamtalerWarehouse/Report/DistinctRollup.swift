@@ -31,12 +31,11 @@ struct DistinctRollup {
                 return c
             }
             let number: Int64
-            let bytes = UnsafeRawBufferPointer(rebasing: field)
-            switch bytes.count {
-            case 2: number = Int64(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self)))
-            case 4: number = Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
-            case 8: number = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
-            default: throw .internal("report rows: an integer key of \(bytes.count) bytes")
+            switch field.count {
+            case 2: number = Int64(DistinctRollup.bigEndian(field, as: Int16.self))
+            case 4: number = Int64(DistinctRollup.bigEndian(field, as: Int32.self))
+            case 8: number = DistinctRollup.bigEndian(field, as: Int64.self)
+            default: throw .internal("report rows: an integer key of \(field.count) bytes")
             }
             if let c = intCodes[number] { return c }
             let c = UInt32(values.count)
@@ -83,9 +82,6 @@ struct DistinctRollup {
         rows.reserveCapacity(expectedRows)
     }
 
-    /// The signature of COPY's binary format; flags and the header extension's length follow.
-    static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
-
     /// Adds one message of `COPY … TO STDOUT (FORMAT binary)`: a row of the key columns and the
     /// pseudonym (16 bytes, or NULL for an unknown person), the header before the first, or the
     /// end marker.
@@ -96,11 +92,9 @@ struct DistinctRollup {
             defer { at += n }
             return message[at..<(at + n)]
         }
-        func int32() throws(WarehouseError) -> Int32 {
-            Int32(bigEndian: UnsafeRawBufferPointer(rebasing: try take(4)).loadUnaligned(as: Int32.self))
-        }
+        func int32() throws(WarehouseError) -> Int32 { Self.bigEndian(try take(4), as: Int32.self) }
         if !started {
-            guard message.count >= 19, Array(message[0..<11]) == Self.signature else {
+            guard message.count >= 19, Array(message[0..<11]) == BinaryRowWriter.signature else {
                 throw .internal("report rows: not COPY's binary format")
             }
             at = 15
@@ -108,7 +102,7 @@ struct DistinctRollup {
             started = true
             if at == message.count { return }
         }
-        let count = Int16(bigEndian: UnsafeRawBufferPointer(rebasing: try take(2)).loadUnaligned(as: Int16.self))
+        let count = Self.bigEndian(try take(2), as: Int16.self)
         if count == -1 { return }   // the end
         guard Int(count) == columns.count + 1 else {
             throw .internal("report rows: \(count) fields where \(columns.count + 1) were expected")
@@ -125,12 +119,16 @@ struct DistinctRollup {
         }
         if let person = try field() {
             guard person.count == 16 else { throw .internal("report rows: a pseudonym of \(person.count) bytes") }
-            let p = UnsafeRawBufferPointer(rebasing: person)
-            rows.append(Row(hi: UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)),
-                            lo: UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), group: group))
+            rows.append(Row(hi: Self.bigEndian(person.prefix(8), as: UInt64.self),
+                            lo: Self.bigEndian(person.suffix(8), as: UInt64.self), group: group))
         } else {
             anonymous.append(group)
         }
+    }
+
+    /// A big-endian integer that fills `bytes` (COPY's binary format).
+    static func bigEndian<T: FixedWidthInteger>(_ bytes: Slice<UnsafeRawBufferPointer>, as: T.Type) -> T {
+        T(bigEndian: UnsafeRawBufferPointer(rebasing: bytes).loadUnaligned(as: T.self))
     }
 
     /// Counts every level. Call once, after the last row.
