@@ -25,7 +25,7 @@ public final class PGCopyWriter {
 
     /// Appends raw bytes of COPY text format (the caller writes rows with their `\n`).
     public func write(_ bytes: UnsafeRawBufferPointer) throws(PGError) {
-        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
         if buffer.count >= Self.chunkSize { try flush() }
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a line is not valid JSON (RFC 8259) as the feed contract reads it.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -39,9 +45,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// - Nesting is limited by `maxDepth` and parsed without recursion, so no input can exhaust the stack.
 /// - No input traps: every read is bounds-checked and integer accumulation is overflow-checked.
 public enum JSONParser {
-    /// Parses one complete JSON text (whitespace around allowed; nothing else after it).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = bytes.withMemoryRebound(to: UInt8.self) { buffer in
+    /// Parses one complete JSON text (whitespace around allowed; nothing else after it) and hands
+    /// its flat form to `body`, which must not keep it: it points into `bytes`.
+    static func withDocument<R>(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32,
+                                _ body: (JSONDocument) -> R) throws(JSONParseError) -> R {
+        let result: Result<R, JSONParseError> = bytes.withMemoryRebound(to: UInt8.self) { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else {
                 return .failure(JSONParseError(kind: .syntax, offset: 0,
                                                message: "unexpected end of input at byte 0 (expected a value)"))
@@ -52,12 +60,32 @@ public enum JSONParser {
             }
             var parser = Parser(base, buffer.count, maxDepth: maxDepth)
             do throws(JSONParseError) {
-                return .success(try parser.parseDocument())
+                try parser.parseDocument()
             } catch {
                 return .failure(error)
             }
+            return .success(body(parser.document))
         }
         return try result.get()
+    }
+
+    /// Like `withDocument`, but the top level must be an object (else kind `.notAnObject`).
+    static func withObject<R>(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32,
+                              _ body: (JSONDocument) -> R) throws(JSONParseError) -> R {
+        let result: Result<R, JSONParseError> = try withDocument(bytes, maxDepth: maxDepth) { document in
+            if document.kind(0) == .object { return .success(body(document)) }
+            var start = 0
+            while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
+            let name = document.kind(0).typeName
+            return .failure(JSONParseError(kind: .notAnObject, offset: start,
+                                           message: "expected a JSON object, found \(article(name)) \(name)"))
+        }
+        return try result.get()
+    }
+
+    /// Parses one complete JSON text into a tree of values.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(JSONParseError) -> JSONValue {
+        try withDocument(bytes, maxDepth: maxDepth) { $0.value() }
     }
 
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 32) throws(JSONParseError) -> JSONValue {
@@ -73,12 +101,9 @@ public enum JSONParser {
 
     /// Convenience: parse and require the top level to be an object (else kind `.notAnObject`).
     public static func parseObject(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(JSONParseError) -> JSONObject {
-        let value = try parse(bytes, maxDepth: maxDepth)
-        if case .object(let object) = value { return object }
-        var start = 0
-        while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
-        throw JSONParseError(kind: .notAnObject, offset: start,
-                             message: "expected a JSON object, found \(article(value.typeName)) \(value.typeName)")
+        let value = try withObject(bytes, maxDepth: maxDepth) { $0.value() }
+        guard case .object(let object) = value else { preconditionFailure("withObject hands over objects only") }
+        return object
     }
 
     private static func article(_ word: String) -> String {
@@ -140,23 +165,16 @@ private func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
 
 /// A key hashed and compared by its UTF-8 bytes, for duplicate detection in large objects.
 private struct KeyBytes: Hashable {
-    let key: String
-
-    static func == (a: KeyBytes, b: KeyBytes) -> Bool { jsonKeysEqual(a.key, b.key) }
-
-    func hash(into hasher: inout Hasher) {
-        var copy = key
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
+    let bytes: [UInt8]
 }
 
 /// An open array or object while parsing.
 private struct Frame {
+    /// The container's node.
+    var node: Int
     var isObject: Bool
-    /// Where this container's elements (or member values) start in `Parser.values`.
-    var valueStart: Int
-    /// Where this object's keys start in `Parser.keys`.
-    var keyStart: Int
+    /// Elements (members) finished so far.
+    var count: Int32 = 0
     /// Built only once an object has many keys, so duplicate detection stays linear.
     var keySet: Set<KeyBytes>?
 }
@@ -166,13 +184,10 @@ private struct Parser {
     let n: Int
     let maxDepth: Int
     var i = 0
-    /// Elements and member values of all open containers, innermost last.
-    var values: [JSONValue] = []
-    /// Keys of all open objects, innermost last (parallel to their member values).
-    var keys: [String] = []
+    var document: JSONDocument
     var frames: [Frame] = []
-    /// Reused for strings that contain escapes.
-    var scratch: [UInt8] = []
+    /// The key just read in an object, for the member value that follows it.
+    var pendingKey: JSONDocument.Bytes?
 
     /// Objects with fewer keys than this are checked for duplicates by linear scan, larger ones with a set.
     static let linearKeyLimit = 16
@@ -181,8 +196,7 @@ private struct Parser {
         self.p = p
         self.n = n
         self.maxDepth = maxDepth
-        values.reserveCapacity(32)
-        keys.reserveCapacity(32)
+        document = JSONDocument(base: p)
         frames.reserveCapacity(8)
     }
 
@@ -216,8 +230,21 @@ private struct Parser {
         while i < n, isJSONWhitespace(p[i]) { i &+= 1 }
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
-        var value: JSONValue
+    /// Appends a node for a value that starts here; a member of an object takes the pending key.
+    @inline(__always)
+    mutating func append(_ kind: JSONDocument.Kind) -> Int {
+        let index = document.nodes.count
+        var node = JSONDocument.Node(kind: kind, end: Int32(truncatingIfNeeded: index &+ 1))
+        if let key = pendingKey {
+            node.key = key
+            node.hasKey = true
+            pendingKey = nil
+        }
+        document.nodes.append(node)
+        return index
+    }
+
+    mutating func parseDocument() throws(JSONParseError) {
         parsing: while true {
             // Here a value is expected: at the top, after '[', after ',' in an array, or after ':'.
             skipWhitespace()
@@ -226,99 +253,79 @@ private struct Parser {
             case UInt8(ascii: "{"):
                 guard frames.count < maxDepth else { throw tooDeep() }
                 i &+= 1
+                let node = append(.object)
                 skipWhitespace()
                 if i < n, p[i] == UInt8(ascii: "}") {
                     i &+= 1
-                    value = .object(JSONObject())
                 } else {
-                    frames.append(Frame(isObject: true, valueStart: values.count, keyStart: keys.count, keySet: nil))
+                    frames.append(Frame(node: node, isObject: true))
                     try parseKeyAndColon()
                     continue parsing
                 }
             case UInt8(ascii: "["):
                 guard frames.count < maxDepth else { throw tooDeep() }
                 i &+= 1
+                let node = append(.array)
                 skipWhitespace()
                 if i < n, p[i] == UInt8(ascii: "]") {
                     i &+= 1
-                    value = .array([])
                 } else {
-                    frames.append(Frame(isObject: false, valueStart: values.count, keyStart: keys.count, keySet: nil))
+                    frames.append(Frame(node: node, isObject: false))
                     continue parsing
                 }
             case UInt8(ascii: "\""):
-                value = .string(try parseString())
+                let node = append(.string)
+                document.nodes[node].value = try parseString()
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                value = try parseNumber()
+                try parseNumber()
             case UInt8(ascii: "t"):
                 try expectLiteral("true")
-                value = .bool(true)
+                let node = append(.bool)
+                document.nodes[node].flag = true
             case UInt8(ascii: "f"):
                 try expectLiteral("false")
-                value = .bool(false)
+                _ = append(.bool)
             case UInt8(ascii: "n"):
                 try expectLiteral("null")
-                value = .null
+                _ = append(.null)
             default:
                 throw unexpected(i, expected: "a value")
             }
 
-            // A complete value: hand it to its container, closing containers as they end.
+            // A complete value: count it in its container, closing containers as they end.
             while true {
-                guard let top = frames.last else {
+                let f = frames.count &- 1
+                guard f >= 0 else {
                     skipWhitespace()
                     guard i == n else { throw unexpected(i, expected: "end of input after the JSON value") }
-                    return value
+                    return
                 }
-                values.append(value)
+                frames[f].count &+= 1
+                let isObject = frames[f].isObject
                 skipWhitespace()
-                let closer = top.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let closer = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 guard i < n else {
-                    throw unexpected(i, expected: top.isObject ? "',' or '}'" : "',' or ']'")
+                    throw unexpected(i, expected: isObject ? "',' or '}'" : "',' or ']'")
                 }
                 let c = p[i]
                 if c == UInt8(ascii: ",") {
                     i &+= 1
-                    if top.isObject { try parseKeyAndColon() }
+                    if isObject { try parseKeyAndColon() }
                     continue parsing
                 }
                 guard c == closer else {
-                    throw unexpected(i, expected: top.isObject ? "',' or '}'" : "',' or ']'")
+                    throw unexpected(i, expected: isObject ? "',' or '}'" : "',' or ']'")
                 }
                 i &+= 1
-                frames.removeLast()
-                value = close(top)
+                let top = frames.removeLast()
+                document.nodes[top.node].end = Int32(truncatingIfNeeded: document.nodes.count)
+                document.nodes[top.node].value.count = top.count
             }
         }
     }
 
     func tooDeep() -> JSONParseError {
         JSONParseError(kind: .tooDeep, offset: i, message: "nesting deeper than \(maxDepth) at byte \(i)")
-    }
-
-    /// Builds the finished container from the pending stacks and pops its entries. Entries are
-    /// moved out with `removeLast` (no retain/release pairs), then put back in source order.
-    mutating func close(_ frame: Frame) -> JSONValue {
-        let count = values.count &- frame.valueStart
-        if frame.isObject {
-            var members: [(key: String, value: JSONValue)] = []
-            members.reserveCapacity(count)
-            while values.count > frame.valueStart, keys.count > frame.keyStart {
-                members.append((key: keys.removeLast(), value: values.removeLast()))
-            }
-            members.reverse()
-            if keys.count > frame.keyStart { keys.removeSubrange(frame.keyStart...) }
-            if values.count > frame.valueStart { values.removeSubrange(frame.valueStart...) }
-            return .object(JSONObject(members: members))
-        } else {
-            var elements: [JSONValue] = []
-            elements.reserveCapacity(count)
-            while values.count > frame.valueStart {
-                elements.append(values.removeLast())
-            }
-            elements.reverse()
-            return .array(elements)
-        }
     }
 
     /// In an object, after '{' or ',': a key, checked for duplicates, then ':'.
@@ -333,30 +340,51 @@ private struct Parser {
         i &+= 1
     }
 
-    mutating func addKey(_ key: String, at offset: Int) throws(JSONParseError) {
+    func keyBytes(_ key: JSONDocument.Bytes) -> [UInt8] { document.withBytes(key) { Array($0) } }
+
+    mutating func addKey(_ key: JSONDocument.Bytes, at offset: Int) throws(JSONParseError) {
         let f = frames.count &- 1
         guard f >= 0 else { return }
-        let start = frames[f].keyStart
+        let object = frames[f].node
         let duplicate: Bool
-        if keys.count &- start < Parser.linearKeyLimit {
+        if frames[f].count < Parser.linearKeyLimit {
             var found = false
-            var k = start
-            while k < keys.count {
-                if jsonKeysEqual(keys[k], key) { found = true; break }
-                k &+= 1
+            var k = object &+ 1
+            let nodes = document.nodes.count
+            while k < nodes {
+                let other = document.nodes[k].key
+                if other.count == key.count, document.withBytes(other, { a in
+                    document.withBytes(key) { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+                }) {
+                    found = true
+                    break
+                }
+                k = document.end(k)
             }
             duplicate = found
         } else {
-            var set = frames[f].keySet ?? Set(keys[start...].map(KeyBytes.init))
+            var set: Set<KeyBytes>
+            if let built = frames[f].keySet {
+                set = built
+            } else {
+                // The object is still open (its `end` not yet set): its members run to the last node.
+                set = []
+                var k = object &+ 1
+                while k < document.nodes.count {
+                    set.insert(KeyBytes(bytes: keyBytes(document.nodes[k].key)))
+                    k = document.end(k)
+                }
+            }
             frames[f].keySet = nil  // keep the set uniquely referenced while inserting
-            duplicate = !set.insert(KeyBytes(key: key)).inserted
+            duplicate = !set.insert(KeyBytes(bytes: keyBytes(key))).inserted
             frames[f].keySet = set
         }
         if duplicate {
-            throw JSONParseError(kind: .duplicateKey(key), offset: offset,
-                                 message: "duplicate key \(quoted(key)) at byte \(offset)")
+            let text = document.withBytes(key) { String(decoding: $0, as: UTF8.self) }
+            throw JSONParseError(kind: .duplicateKey(text), offset: offset,
+                                 message: "duplicate key \(quoted(text)) at byte \(offset)")
         }
-        keys.append(key)
+        pendingKey = key
     }
 
     /// A key for a message: in quotes, control characters escaped, long keys shortened.
@@ -395,23 +423,19 @@ private struct Parser {
         i = start &+ count
     }
 
-    @inline(__always)
-    func makeString(_ start: Int, _ end: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: p + start, count: end &- start), as: UTF8.self)
-    }
-
-    /// At '"': the string's value, with `i` just past the closing quote.
-    mutating func parseString() throws(JSONParseError) -> String {
+    /// At '"': where the string's (unescaped) bytes are, with `i` just past the closing quote.
+    mutating func parseString() throws(JSONParseError) -> JSONDocument.Bytes {
         let open = i
         i &+= 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; the bytes stay where they are.
         while i < n {
             let c = p[i]
             if c == UInt8(ascii: "\"") {
-                let s = makeString(start, i)
+                let bytes = JSONDocument.Bytes(start: Int32(truncatingIfNeeded: start),
+                                               count: Int32(truncatingIfNeeded: i &- start))
                 i &+= 1
-                return s
+                return bytes
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw controlCharacter(i) }
@@ -419,8 +443,8 @@ private struct Parser {
         }
         guard i < n else { throw syntax(open, "unterminated string starting") }
 
-        // Slow path: copy runs of plain bytes, decode escapes in between.
-        scratch.removeAll(keepingCapacity: true)
+        // Slow path: copy runs of plain bytes to `decoded`, decode escapes in between.
+        let decodedStart = document.decoded.count
         var runStart = start
         while true {
             guard i < n else { throw syntax(open, "unterminated string starting") }
@@ -428,7 +452,9 @@ private struct Parser {
             if c == UInt8(ascii: "\"") {
                 appendRun(runStart, i)
                 i &+= 1
-                return String(decoding: scratch, as: UTF8.self)
+                return JSONDocument.Bytes(start: Int32(truncatingIfNeeded: decodedStart),
+                                          count: Int32(truncatingIfNeeded: document.decoded.count &- decodedStart),
+                                          inDecoded: true)
             } else if c == UInt8(ascii: "\\") {
                 appendRun(runStart, i)
                 try decodeEscape()
@@ -448,25 +474,25 @@ private struct Parser {
     @inline(__always)
     mutating func appendRun(_ start: Int, _ end: Int) {
         if end > start {
-            scratch.append(contentsOf: UnsafeBufferPointer(start: p + start, count: end &- start))
+            document.decoded.append(contentsOf: UnsafeBufferPointer(start: p + start, count: end &- start))
         }
     }
 
-    /// At '\\': appends the escaped character's UTF-8 to `scratch`, `i` just past the escape.
+    /// At '\\': appends the escaped character's UTF-8 to `document.decoded`, `i` just past the escape.
     mutating func decodeEscape() throws(JSONParseError) {
         let escape = i
         guard i &+ 1 < n else { throw syntax(escape, "unterminated escape") }
         let e = p[i &+ 1]
         i &+= 2
         switch e {
-        case UInt8(ascii: "\""): scratch.append(0x22)
-        case UInt8(ascii: "\\"): scratch.append(0x5C)
-        case UInt8(ascii: "/"): scratch.append(0x2F)
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "\""): document.decoded.append(0x22)
+        case UInt8(ascii: "\\"): document.decoded.append(0x5C)
+        case UInt8(ascii: "/"): document.decoded.append(0x2F)
+        case UInt8(ascii: "b"): document.decoded.append(0x08)
+        case UInt8(ascii: "f"): document.decoded.append(0x0C)
+        case UInt8(ascii: "n"): document.decoded.append(0x0A)
+        case UInt8(ascii: "r"): document.decoded.append(0x0D)
+        case UInt8(ascii: "t"): document.decoded.append(0x09)
         case UInt8(ascii: "u"):
             let unit = try hex4(escape)
             var scalar = unit
@@ -518,24 +544,24 @@ private struct Parser {
 
     mutating func appendUTF8(_ v: UInt32) {
         if v < 0x80 {
-            scratch.append(UInt8(truncatingIfNeeded: v))
+            document.decoded.append(UInt8(truncatingIfNeeded: v))
         } else if v < 0x800 {
-            scratch.append(UInt8(truncatingIfNeeded: 0xC0 | v >> 6))
-            scratch.append(UInt8(truncatingIfNeeded: 0x80 | v & 0x3F))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0xC0 | v >> 6))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0x80 | v & 0x3F))
         } else if v < 0x10000 {
-            scratch.append(UInt8(truncatingIfNeeded: 0xE0 | v >> 12))
-            scratch.append(UInt8(truncatingIfNeeded: 0x80 | v >> 6 & 0x3F))
-            scratch.append(UInt8(truncatingIfNeeded: 0x80 | v & 0x3F))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0xE0 | v >> 12))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0x80 | v >> 6 & 0x3F))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0x80 | v & 0x3F))
         } else {
-            scratch.append(UInt8(truncatingIfNeeded: 0xF0 | v >> 18))
-            scratch.append(UInt8(truncatingIfNeeded: 0x80 | v >> 12 & 0x3F))
-            scratch.append(UInt8(truncatingIfNeeded: 0x80 | v >> 6 & 0x3F))
-            scratch.append(UInt8(truncatingIfNeeded: 0x80 | v & 0x3F))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0xF0 | v >> 18))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0x80 | v >> 12 & 0x3F))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0x80 | v >> 6 & 0x3F))
+            document.decoded.append(UInt8(truncatingIfNeeded: 0x80 | v & 0x3F))
         }
     }
 
     /// At '-' or a digit: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+    mutating func parseNumber() throws(JSONParseError) {
         let start = i
         let negative = p[i] == UInt8(ascii: "-")
         if negative { i &+= 1 }
@@ -570,8 +596,12 @@ private struct Parser {
             while i < n, isDigit(p[i]) { i &+= 1 }
         }
         if isInteger, !overflow {
-            return .integer(negative ? Int64(bitPattern: 0 &- magnitude) : Int64(bitPattern: magnitude))
+            let node = append(.integer)
+            document.nodes[node].integer = negative ? Int64(bitPattern: 0 &- magnitude) : Int64(bitPattern: magnitude)
+        } else {
+            let node = append(.number)
+            document.nodes[node].value = JSONDocument.Bytes(start: Int32(truncatingIfNeeded: start),
+                                                            count: Int32(truncatingIfNeeded: i &- start))
         }
-        return .number(makeString(start, i))
     }
 }

@@ -15,7 +15,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD`, exactly ten ASCII characters.
     public init?(iso text: some StringProtocol) {
-        let b = Array(text.utf8)
+        var s = String(text)
+        guard let date = s.withUTF8({ CivilDate(iso: $0) }) else { return nil }
+        self = date
+    }
+
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes.
+    public init?(iso b: UnsafeBufferPointer<UInt8>) {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2) else { return nil }
         self.init(year: y, month: m, day: d)
@@ -86,7 +92,7 @@ func pad(_ n: Int, _ width: Int) -> String {
 }
 
 @inline(__always)
-func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
     var v = 0
     for i in start..<(start + count) {
         let c = b[i] &- 48

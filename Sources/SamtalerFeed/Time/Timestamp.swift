@@ -17,7 +17,12 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// Parses the contract's timestamp form: uppercase `T` and `Z`, 1-6 fraction digits when present,
     /// an offset always, and real calendar and clock values (second 60 is not accepted).
     public static func parse(_ text: some StringProtocol) -> Result<Timestamp, Problem> {
-        let b = Array(text.utf8)
+        var s = String(text)
+        return s.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `parse` of UTF-8 bytes.
+    public static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, Problem> {
         guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == UInt8(ascii: "T"),
               b[13] == 0x3A, b[16] == 0x3A,
               let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),

@@ -26,17 +26,16 @@ public struct Personnummer: Sendable, Hashable {
     /// Parses `DDMMYYSSSS` or `DDMMYY-SSSS`. Modulus 11 is deliberately not checked: numbers issued
     /// since 2007 may fail it and are valid.
     public static func parse(_ text: some StringProtocol) -> Result<Parsed, Problem> {
-        let b = Array(text.utf8)
-        var d: [UInt8]
-        if b.count == 10 {
-            d = b
-        } else if b.count == 11 && b[6] == UInt8(ascii: "-") {
-            d = Array(b[0..<6] + b[7..<11])
-        } else {
-            return .failure(.format)
-        }
+        var s = String(text)
+        return s.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `parse` of UTF-8 bytes.
+    public static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Result<Parsed, Problem> {
+        guard b.count == 10 || (b.count == 11 && b[6] == UInt8(ascii: "-")) else { return .failure(.format) }
+        var d = [UInt8](repeating: 0, count: 10)
         for i in 0..<10 {
-            d[i] = d[i] &- 48
+            d[i] = b[i < 6 || b.count == 10 ? i : i + 1] &- 48
             if d[i] > 9 { return .failure(.format) }
         }
         if d.allSatisfy({ $0 == 0 }) { return .success(.unknown) }
@@ -50,7 +49,8 @@ public struct Personnummer: Sendable, Hashable {
         default: year = yy <= 57 ? 2000 + yy : 1800 + yy
         }
         guard let birth = CivilDate(year: year, month: month, day: day) else { return .failure(.date) }
-        return .success(.person(Personnummer(digits: d.map { $0 + 48 }, birthDate: birth,
-                                             gender: d[9] % 2 == 1 ? .male : .female)))
+        let gender: Gender = d[9] % 2 == 1 ? .male : .female
+        for i in 0..<10 { d[i] &+= 48 }
+        return .success(.person(Personnummer(digits: d, birthDate: birth, gender: gender)))
     }
 }

@@ -24,9 +24,8 @@ public struct Validator: Sendable {
             return .rejected(id: nil, reasons: [Reason(field: "line", rule: "too_long",
                 message: "the line is longer than \(Validator.maxLineBytes) bytes")])
         }
-        let object: JSONObject
         do {
-            object = try JSONParser.parseObject(line, maxDepth: Validator.maxDepth)
+            return try JSONParser.withObject(line, maxDepth: Validator.maxDepth) { validate($0) }
         } catch {
             let rule: String
             switch error.kind {
@@ -38,24 +37,25 @@ public struct Validator: Sendable {
             }
             return .rejected(id: nil, reasons: [Reason(field: "line", rule: rule, message: error.message)])
         }
-        return validate(object)
     }
 
-    /// Validates a parsed line.
-    public func validate(_ o: JSONObject) -> Outcome {
-        var c = Checker(object: o, prefix: "")
+    /// Validates a parsed line (its top level is an object).
+    private func validate(_ document: JSONDocument) -> Outcome {
+        var c = Checker(document: document, object: 0, prefix: "")
         // Envelope.
         let registrering: Registreringstype? = c.code("registrering", required: true,
             allowed: { Registreringstype(rawValue: $0) }, listName: "samtale, minplan or jobsoegningskrav")
-        let id = c.string("id", required: true)
-        if let id, !Validator.isValidID(id) {
+        let idNode = c.stringNode("id", required: true, regulation: nil)
+        let idValid = idNode.map { c.document.withValueBytes($0, Validator.isValidID) } ?? false
+        if idNode != nil, !idValid {
             c.fail("id", "format", "must be 1-64 characters of A-Z a-z 0-9 . _ : -")
         }
+        let id = idNode.map { c.document.string($0) }
         let handling: Handling = c.code("handling", required: false,
             allowed: { Handling(rawValue: $0) }, listName: "opret, ret or annuller") ?? .opret
         let registreret = c.timestamp("registreret", required: true)
         let indberetter = indberetter(&c)
-        let readableID = id.flatMap { Validator.isValidID($0) ? $0 : nil }
+        let readableID = idValid ? id : nil
 
         guard let registrering, let registreret, let indberetter, let id, c.reasons.isEmpty else {
             return .rejected(id: readableID, reasons: c.reasons)
@@ -81,7 +81,11 @@ public struct Validator: Sendable {
     }
 
     public static func isValidID(_ id: String) -> Bool {
-        let u = id.utf8
+        var id = id
+        return id.withUTF8 { isValidID($0) }
+    }
+
+    static func isValidID(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         guard (1...64).contains(u.count) else { return false }
         for b in u {
             switch b {
@@ -150,17 +154,18 @@ public struct Validator: Sendable {
         // afholdt: a date or a timestamp from a jobcenter, a timestamp from an a-kasse.
         var afholdtDato: CivilDate?
         var afholdtTid: Timestamp?
-        if let text = c.string("afholdt", required: true, regulation: ref("§ 27 nr. 2", "§ 87 stk. 1 nr. 2")) {
-            if text.utf8.count == 10 {
+        if let node = c.stringNode("afholdt", required: true, regulation: ref("§ 27 nr. 2", "§ 87 stk. 1 nr. 2")) {
+            let document = c.document
+            if document.withValueBytes(node, { $0.count }) == 10 {
                 if !jc {
                     c.fail("afholdt", "format", "an a-kasse registers date and time: a timestamp with offset is required",
                            regulation: "§ 87 stk. 1 nr. 2")
-                } else if let d = CivilDate(iso: text) {
+                } else if let d = document.withValueBytes(node, { CivilDate(iso: $0) }) {
                     if Validator.years.contains(d.year) { afholdtDato = d } else { c.yearRange("afholdt") }
                 } else {
                     c.fail("afholdt", "date", "is not a real calendar date YYYY-MM-DD", regulation: "§ 27 nr. 2")
                 }
-            } else if let t = c.parseTimestamp(text, field: "afholdt") {
+            } else if let t = document.withValueBytes(node, { c.parseTimestamp($0, field: "afholdt") }) {
                 afholdtTid = t
                 afholdtDato = t.copenhagenDate
             }
@@ -213,13 +218,13 @@ public struct Validator: Sendable {
             var sub = c.nested(o, "aftale")
             let forpligtende = sub.bool("forpligtende", required: true, regulation: aftaleRef)
             let saerlig = sub.bool("saerligIndsats", required: false)
-            let tekst = sub.string("tekst", required: false)
+            let tekst = sub.hasText("tekst")
             if type != nil, !aftaleRequired, forpligtende == true {
                 sub.fail("forpligtende", "not_allowed", "binding agreements must not appear on this samtaletype",
                          regulation: "§ 27 nr. 8")
             }
             c.absorb(sub)
-            if let forpligtende { aftale = Samtale.Aftale(forpligtende: forpligtende, saerligIndsats: saerlig, medTekst: !(tekst ?? "").isEmpty) }
+            if let forpligtende { aftale = Samtale.Aftale(forpligtende: forpligtende, saerligIndsats: saerlig, medTekst: tekst) }
         }
 
         var akasseDeltog: Bool?
@@ -250,9 +255,9 @@ public struct Validator: Sendable {
             }
         }
         let cvGodkendelse = akasseOutcome(&c, "cvGodkendelse", type: type, jc: jc,
-            codes: ["KLAR_TIL_KVALITETSSIKRING", "GODKENDT", "IKKE_GODKENDT"], regulation: "§ 87 stk. 1 nr. 6")
+            codes: Validator.cvGodkendelser, regulation: "§ 87 stk. 1 nr. 6")
         let raadighed = akasseOutcome(&c, "raadighedsvurdering", type: type, jc: jc,
-            codes: ["STAAR_TIL_RAADIGHED", "TVIVL_OM_RAADIGHED", "STAAR_IKKE_TIL_RAADIGHED"], regulation: "§ 87 stk. 1 nr. 8")
+            codes: Validator.raadighedsvurderinger, regulation: "§ 87 stk. 1 nr. 8")
 
         let deltagere = self.deltagere(&c, jc: jc, regulation: ref("§ 27 nr. 10", "§ 87 stk. 1 nr. 9"))
 
@@ -265,11 +270,14 @@ public struct Validator: Sendable {
                        videregivetTilAkasse: videregivet)
     }
 
+    static let cvGodkendelser: Set<String> = ["KLAR_TIL_KVALITETSSIKRING", "GODKENDT", "IKKE_GODKENDT"]
+    static let raadighedsvurderinger: Set<String> = ["STAAR_TIL_RAADIGHED", "TVIVL_OM_RAADIGHED", "STAAR_IKKE_TIL_RAADIGHED"]
+
     /// `cvGodkendelse` / `raadighedsvurdering`: required from an a-kasse on the type that names it, not allowed otherwise.
-    private func akasseOutcome(_ c: inout Checker, _ field: String, type: ReferenceData.Samtaletype?, jc: Bool,
+    private func akasseOutcome(_ c: inout Checker, _ field: StaticString, type: ReferenceData.Samtaletype?, jc: Bool,
                                codes: Set<String>, regulation: String) -> String? {
         guard let type else { return nil }
-        let required = !jc && type.akasseKraever == field
+        let required = !jc && type.akasseKraever == field.description
         if !required {
             c.forbid(field, "is registered only by an a-kasse on the samtaletype that calls for it", regulation: regulation)
             return nil
@@ -284,19 +292,20 @@ public struct Validator: Sendable {
 
     private func deltagere(_ c: inout Checker, jc: Bool, regulation: String) -> [Samtale.Deltager] {
         guard let items = c.array("deltagere", required: false, regulation: regulation) else { return [] }
-        if items.count > 20 {
+        let document = c.document
+        if document.count(items) > 20 {
             c.fail("deltagere", "range", "at most 20 participants", regulation: regulation)
             return []
         }
         var out: [Samtale.Deltager] = []
-        for (i, item) in items.enumerated() {
+        for (i, item) in document.children(items).enumerated() {
             let path = "deltagere[\(i)]"
-            guard case .object(let o) = item else {
-                c.fail(path, "type", "must be an object, not \(item.typeName)", regulation: regulation)
+            guard document.kind(item) == .object else {
+                c.fail(path, "type", "must be an object, not \(document.kind(item).typeName)", regulation: regulation)
                 continue
             }
-            var sub = c.nested(o, path)
-            _ = sub.nonEmptyString("navn", required: true, regulation: regulation)
+            var sub = c.nested(item, path)
+            sub.nonEmptyString("navn", required: true, regulation: regulation)
             let rolle = sub.codeString("rolle", required: true, regulation: regulation)
             if let rolle {
                 if let r = reference.deltagerroller[rolle] {
@@ -323,8 +332,8 @@ public struct Validator: Sendable {
     private func minplan(_ c: inout Checker) -> MinPlan? {
         let person = c.person("cpr", regulation: "§ 87 stk. 2 nr. 1")
         let jobmaal = c.stringArray("jobmaal", count: 1...20, regulation: "§ 87 stk. 2 nr. 3")
-        _ = c.nonEmptyString("plan", required: true, regulation: "§ 87 stk. 2 nr. 4")
-        _ = c.nonEmptyString("begrundelse", required: true, regulation: "§ 87 stk. 2 nr. 4")
+        c.nonEmptyString("plan", required: true, regulation: "§ 87 stk. 2 nr. 4")
+        c.nonEmptyString("begrundelse", required: true, regulation: "§ 87 stk. 2 nr. 4")
         guard c.reasons.isEmpty, let person, let jobmaal else { return nil }
         return MinPlan(person: person, antalJobmaal: jobmaal)
     }
@@ -332,37 +341,40 @@ public struct Validator: Sendable {
     private func jobsoegningskrav(_ c: inout Checker) -> Jobsoegningskrav? {
         let person = c.person("cpr", regulation: "§ 87 stk. 3 nr. 1")
         let fag = c.stringArray("fagomraader", count: 1...50, regulation: "§ 87 stk. 3 nr. 3")
-        _ = c.nonEmptyString("geografi", required: true, regulation: "§ 87 stk. 3 nr. 4")
+        c.nonEmptyString("geografi", required: true, regulation: "§ 87 stk. 3 nr. 4")
         var antal: Int?
         if let n = c.integer("antalAnsoegninger", required: true, regulation: "§ 87 stk. 3 nr. 5") {
             if (0...100).contains(n) { antal = n } else {
                 c.fail("antalAnsoegninger", "range", "must be 0-100", regulation: "§ 87 stk. 3 nr. 5")
             }
         }
-        let omfang = c.string("omfang", required: false, regulation: "§ 87 stk. 3 nr. 5")
-        let formaal = c.string("formaal", required: false, regulation: "§ 87 stk. 3 nr. 6")
-        let kilder = c.string("stillingskilder", required: false, regulation: "§ 87 stk. 3 nr. 7")
+        let omfang = c.hasText("omfang", regulation: "§ 87 stk. 3 nr. 5")
+        let formaal = c.hasText("formaal", regulation: "§ 87 stk. 3 nr. 6")
+        let kilder = c.hasText("stillingskilder", regulation: "§ 87 stk. 3 nr. 7")
         guard c.reasons.isEmpty, let person, let fag, let antal else { return nil }
         return Jobsoegningskrav(person: person, antalFagomraader: fag, antalAnsoegninger: antal,
-                                medOmfang: !(omfang ?? "").isEmpty, medFormaal: !(formaal ?? "").isEmpty,
-                                medStillingskilder: !(kilder ?? "").isEmpty)
+                                medOmfang: omfang, medFormaal: formaal, medStillingskilder: kilder)
     }
 }
 
-/// Reads typed fields of one JSON object and collects reasons with their JSON paths.
+/// Reads typed fields of one JSON object (a node of the line's `JSONDocument`) and collects
+/// reasons with their JSON paths. Keys are compared by their bytes, values become `String`s only
+/// where the validator keeps or parses them.
 struct Checker {
-    let object: JSONObject
+    let document: JSONDocument
+    let object: Int
     let prefix: String
     var reasons: [Reason] = []
 
-    init(object: JSONObject, prefix: String) {
+    init(document: JSONDocument, object: Int, prefix: String) {
+        self.document = document
         self.object = object
         self.prefix = prefix
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
 
-    func nested(_ o: JSONObject, _ path: String) -> Checker { Checker(object: o, prefix: self.path(path)) }
+    func nested(_ o: Int, _ path: String) -> Checker { Checker(document: document, object: o, prefix: self.path(path)) }
 
     mutating func absorb(_ other: Checker) { reasons += other.reasons }
 
@@ -370,74 +382,93 @@ struct Checker {
         reasons.append(Reason(field: path(key), rule: rule, message: message, regulation: regulation))
     }
 
-    mutating func yearRange(_ key: String) {
+    mutating func fail(_ key: StaticString, _ rule: String, _ message: String, regulation: String? = nil) {
+        fail(key.description, rule, message, regulation: regulation)
+    }
+
+    mutating func yearRange(_ key: StaticString) {
         fail(key, "range", "the year must lie in \(Validator.years.lowerBound)-\(Validator.years.upperBound)")
     }
 
-    /// The value of a key, treating `null` as absent; reports a missing required key.
-    mutating func value(_ key: String, required: Bool, regulation: String?) -> JSONValue? {
-        guard let v = member(key), !v.isNull else {
+    /// The value's node, treating `null` as absent; reports a missing required key.
+    mutating func value(_ key: StaticString, required: Bool, regulation: String?) -> Int? {
+        guard let v = member(key), document.kind(v) != .null else {
             if required { fail(key, "required", "is required", regulation: regulation) }
             return nil
         }
         return v
     }
 
-    /// Where the last key was found: the validator asks for keys roughly in the order feeds
-    /// write them, so the search starts just after it and mostly ends at the first member.
+    /// Where to search next: the validator asks for keys roughly in the order feeds write them,
+    /// so the search starts just after the last one found and mostly ends at the first member.
     private var cursor = 0
 
-    /// The member's value (null included), or nil when the key is absent.
-    mutating func member(_ key: String) -> JSONValue? {
-        guard let i = object.index(of: key, from: cursor) else { return nil }
-        cursor = i + 1
-        return object.members[i].value
+    /// The member's node (null included), or nil when the key is absent.
+    mutating func member(_ key: StaticString) -> Int? {
+        guard let i = document.member(object, key, from: cursor) else { return nil }
+        cursor = document.end(i)
+        return i
     }
 
-    mutating func typeError(_ key: String, _ expected: String, _ v: JSONValue, regulation: String?) {
-        let hint = (expected == "an integer" && v.typeName == "number") ? " written without fraction or exponent" : ""
-        fail(key, "type", "must be \(expected)\(hint), not \(v.typeName)", regulation: regulation)
+    mutating func typeError(_ key: StaticString, _ expected: String, _ v: Int, regulation: String?) {
+        let typeName = document.kind(v).typeName
+        let hint = (expected == "an integer" && typeName == "number") ? " written without fraction or exponent" : ""
+        fail(key, "type", "must be \(expected)\(hint), not \(typeName)", regulation: regulation)
     }
 
     /// A key that must not be present (null counts as absent).
-    mutating func forbid(_ key: String, _ message: String, regulation: String?) {
-        if let v = member(key), !v.isNull { fail(key, "not_allowed", message, regulation: regulation) }
+    mutating func forbid(_ key: StaticString, _ message: String, regulation: String?) {
+        if let v = member(key), document.kind(v) != .null { fail(key, "not_allowed", message, regulation: regulation) }
     }
 
-    mutating func string(_ key: String, required: Bool, regulation: String? = nil) -> String? {
+    /// The node of a string value.
+    mutating func stringNode(_ key: StaticString, required: Bool, regulation: String?) -> Int? {
         guard let v = value(key, required: required, regulation: regulation) else { return nil }
-        guard case .string(let s) = v else { typeError(key, "a string", v, regulation: regulation); return nil }
-        return s
+        guard document.kind(v) == .string else { typeError(key, "a string", v, regulation: regulation); return nil }
+        return v
+    }
+
+    mutating func string(_ key: StaticString, required: Bool, regulation: String? = nil) -> String? {
+        stringNode(key, required: required, regulation: regulation).map { document.string($0) }
     }
 
     /// A code value: a string of ASCII only. Swift compares strings by canonical equivalence, so
     /// without this a KELVIN SIGN (U+212A) would pass for the K of KATEGORI_1 in a lookup.
-    mutating func codeString(_ key: String, required: Bool, regulation: String? = nil) -> String? {
-        guard let s = string(key, required: required, regulation: regulation) else { return nil }
-        guard s.utf8.allSatisfy({ $0 < 0x80 }) else {
+    mutating func codeString(_ key: StaticString, required: Bool, regulation: String? = nil) -> String? {
+        guard let v = stringNode(key, required: required, regulation: regulation) else { return nil }
+        guard document.withValueBytes(v, { $0.allSatisfy { $0 < 0x80 } }) else {
             fail(key, "code", "a code is written in ASCII letters, digits and _", regulation: regulation)
             return nil
         }
-        return s
+        return document.string(v)
     }
 
-    mutating func nonEmptyString(_ key: String, required: Bool, regulation: String?) -> String? {
-        guard let s = string(key, required: required, regulation: regulation) else { return nil }
-        if s.allSatisfy(\.isWhitespace) { fail(key, "empty", "must not be empty", regulation: regulation); return nil }
-        return s
+    /// A string that must hold more than white space; true when it does (free text: it is
+    /// checked, never kept).
+    @discardableResult
+    mutating func nonEmptyString(_ key: StaticString, required: Bool, regulation: String?) -> Bool {
+        guard let v = stringNode(key, required: required, regulation: regulation) else { return false }
+        if document.isBlank(v) { fail(key, "empty", "must not be empty", regulation: regulation); return false }
+        return true
     }
 
-    mutating func bool(_ key: String, required: Bool, regulation: String? = nil) -> Bool? {
+    /// Whether an optional string is present and not "" (free text: only that is kept).
+    mutating func hasText(_ key: StaticString, regulation: String? = nil) -> Bool {
+        guard let v = stringNode(key, required: false, regulation: regulation) else { return false }
+        return document.withValueBytes(v) { $0.count } > 0
+    }
+
+    mutating func bool(_ key: StaticString, required: Bool, regulation: String? = nil) -> Bool? {
         guard let v = value(key, required: required, regulation: regulation) else { return nil }
-        guard case .bool(let b) = v else { typeError(key, "true or false", v, regulation: regulation); return nil }
-        return b
+        guard document.kind(v) == .bool else { typeError(key, "true or false", v, regulation: regulation); return nil }
+        return document.bool(v)
     }
 
-    mutating func integer(_ key: String, required: Bool, regulation: String? = nil) -> Int? {
+    mutating func integer(_ key: StaticString, required: Bool, regulation: String? = nil) -> Int? {
         guard let v = value(key, required: required, regulation: regulation) else { return nil }
-        switch v {
-        case .integer(let n): return Int(n)
-        case .number(let text) where !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }):
+        switch document.kind(v) {
+        case .integer: return Int(document.integer(v))
+        case .number where !document.withValueBytes(v, { $0.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } }):
             fail(key, "range", "the integer is out of range", regulation: regulation)
             return nil
         default:
@@ -446,48 +477,51 @@ struct Checker {
         }
     }
 
-    mutating func object(_ key: String, required: Bool, regulation: String? = nil) -> JSONObject? {
+    /// The node of an object value.
+    mutating func object(_ key: StaticString, required: Bool, regulation: String? = nil) -> Int? {
         guard let v = value(key, required: required, regulation: regulation) else { return nil }
-        guard case .object(let o) = v else { typeError(key, "an object", v, regulation: regulation); return nil }
-        return o
+        guard document.kind(v) == .object else { typeError(key, "an object", v, regulation: regulation); return nil }
+        return v
     }
 
-    mutating func array(_ key: String, required: Bool, regulation: String? = nil) -> [JSONValue]? {
+    /// The node of an array value.
+    mutating func array(_ key: StaticString, required: Bool, regulation: String? = nil) -> Int? {
         guard let v = value(key, required: required, regulation: regulation) else { return nil }
-        guard case .array(let a) = v else { typeError(key, "an array", v, regulation: regulation); return nil }
-        return a
+        guard document.kind(v) == .array else { typeError(key, "an array", v, regulation: regulation); return nil }
+        return v
     }
 
     /// A required array of non-empty strings with a count in `count`; returns the count.
-    mutating func stringArray(_ key: String, count: ClosedRange<Int>, regulation: String) -> Int? {
+    mutating func stringArray(_ key: StaticString, count: ClosedRange<Int>, regulation: String) -> Int? {
         guard let items = array(key, required: true, regulation: regulation) else { return nil }
-        guard count.contains(items.count) else {
+        let n = document.count(items)
+        guard count.contains(n) else {
             fail(key, "range", "must hold \(count.lowerBound)-\(count.upperBound) entries", regulation: regulation)
             return nil
         }
         var ok = true
-        for (i, item) in items.enumerated() {
-            guard case .string(let s) = item else {
-                fail("\(key)[\(i)]", "type", "must be a string, not \(item.typeName)", regulation: regulation)
+        for (i, item) in document.children(items).enumerated() {
+            guard document.kind(item) == .string else {
+                fail("\(key)[\(i)]", "type", "must be a string, not \(document.kind(item).typeName)", regulation: regulation)
                 ok = false
                 continue
             }
-            if s.allSatisfy(\.isWhitespace) {
+            if document.isBlank(item) {
                 fail("\(key)[\(i)]", "empty", "must not be empty", regulation: regulation)
                 ok = false
             }
         }
-        return ok ? items.count : nil
+        return ok ? n : nil
     }
 
-    mutating func code<T>(_ key: String, required: Bool, allowed: (String) -> T?, listName: String) -> T? {
+    mutating func code<T>(_ key: StaticString, required: Bool, allowed: (String) -> T?, listName: String) -> T? {
         guard let s = codeString(key, required: required) else { return nil }
         guard let v = allowed(s) else { fail(key, "code", "must be \(listName)"); return nil }
         return v
     }
 
-    mutating func parseTimestamp(_ text: String, field key: String) -> Timestamp? {
-        switch Timestamp.parse(text) {
+    mutating func parseTimestamp(_ text: UnsafeBufferPointer<UInt8>, field key: StaticString) -> Timestamp? {
+        switch Timestamp.parse(bytes: text) {
         case .success(let t):
             if !Validator.years.contains(t.copenhagenDate.year) { yearRange(key); return nil }
             return t
@@ -499,14 +533,14 @@ struct Checker {
         return nil
     }
 
-    mutating func timestamp(_ key: String, required: Bool) -> Timestamp? {
-        guard let s = string(key, required: required) else { return nil }
-        return parseTimestamp(s, field: key)
+    mutating func timestamp(_ key: StaticString, required: Bool) -> Timestamp? {
+        guard let v = stringNode(key, required: required, regulation: nil) else { return nil }
+        return document.withValueBytes(v) { parseTimestamp($0, field: key) }
     }
 
-    mutating func person(_ key: String, regulation: String) -> Personnummer.Parsed? {
-        guard let s = string(key, required: true, regulation: regulation) else { return nil }
-        switch Personnummer.parse(s) {
+    mutating func person(_ key: StaticString, regulation: String) -> Personnummer.Parsed? {
+        guard let v = stringNode(key, required: true, regulation: regulation) else { return nil }
+        switch document.withValueBytes(v, { Personnummer.parse(bytes: $0) }) {
         case .success(let p): return p
         case .failure(.format):
             fail(key, "format", "a personnummer is DDMMYYSSSS or DDMMYY-SSSS of digits", regulation: regulation)

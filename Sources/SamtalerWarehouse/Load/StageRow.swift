@@ -227,7 +227,8 @@ struct BinaryRowWriter: CopyRowWriter {
     init(out: [UInt8]) { self.out = out }
 
     private mutating func big<T: FixedWidthInteger>(_ v: T) {
-        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
+        // As typed bytes: `[UInt8].append` copies those with one memcpy, raw bytes one by one.
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     private mutating func field(length: Int32) {
