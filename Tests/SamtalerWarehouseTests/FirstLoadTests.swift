@@ -109,12 +109,19 @@ import Testing
     @Test func aFirstLoadThatDoesNotPublishLeavesNothing() throws {
         let w = try TestWarehouse()
         let files = try Self.feed(in: w)
+        // The facts' indexes, which a first load drops and builds again (migration 0008).
+        let indexes = "SELECT string_agg(indexdef, '; ' ORDER BY indexdef) FROM pg_indexes WHERE schemaname = 'samtaler' AND tablename = 'fact_samtale'"
+        let migrated = try #require(try w.string(indexes))
+        #expect(migrated.contains("registrering_noegle") && migrated.contains("afholdt_dato_key") && migrated.contains("person_pseudonym"))
         let refused = try w.load(files + [w.file("bad.jsonl", Array(repeating: "{", count: 5_000))], maxRejectRatio: 0.1)
         #expect(!refused.published)
         for table in try WarehouseState.factTables(w.conn) {
             #expect(try w.int("SELECT count(*) FROM samtaler.\(table)") == 0)
         }
+        #expect(try w.string(indexes) == migrated, "a refused first load leaves the indexes as they were")
         let again = try w.load(files)
         #expect(again.published && again.directLines > 12_000)
+        #expect(try w.string(indexes) == migrated, "a first load builds every index it dropped")
+        #expect(try w.int("SELECT count(*) FROM pg_constraint WHERE conrelid = 'samtaler.fact_samtale'::regclass AND contype = 'u'") == 1)
     }
 }
