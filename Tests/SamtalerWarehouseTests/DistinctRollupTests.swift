@@ -97,4 +97,54 @@ import Testing
         }
         #expect(compared > 1000)
     }
+
+    /// Many random rows against counting with sets: more groups than the group table's first
+    /// size (it grows), persons that differ only in their low bits, integer keys small, large
+    /// and negative, NULL keys and unknown persons.
+    @Test func agreesWithCountingBySets() throws {
+        var rng = SplitMix64(seed: 77)
+        var r = DistinctRollup(textColumns: [false, false, false])
+        typealias Key = [Int64?]
+        var rows: [(keys: Key, person: UInt64?)] = []
+        for i in 0..<60_000 {
+            let month: Int64? = rng.next() % 50 == 0 ? nil : 202_000 + Int64(rng.next() % 40)
+            let type: Int64? = rng.next() % 30 == 0 ? nil : Int64(rng.next() % 60) - 5
+            let unit: Int64? = rng.next() % 30 == 0 ? nil : (rng.next() % 2 == 0 ? Int64(rng.next() % 90) : 5_000_000_000 + Int64(rng.next() % 7))
+            let person: UInt64? = rng.next() % 25 == 0 ? nil : rng.next() % 3_000
+            rows.append(([month, type, unit], person))
+            var m: [UInt8] = i == 0 ? BinaryRowWriter.header : []
+            func be<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.bigEndian) { m += $0 } }
+            be(Int16(4))
+            if let month { be(Int32(4)); be(Int32(month)) } else { be(Int32(-1)) }
+            if let type { be(Int32(2)); be(Int16(type)) } else { be(Int32(-1)) }
+            if let unit { be(Int32(8)); be(unit) } else { be(Int32(-1)) }
+            // Persons differ in the low half only, or in the high half only.
+            if let person { be(Int32(16)); be(person % 2 == 0 ? UInt64(0) : person); be(person % 2 == 0 ? person : UInt64(7)) } else { be(Int32(-1)) }
+            try m.withUnsafeBytes { try r.add(binaryMessage: $0) }
+        }
+        try [UInt8]([0xFF, 0xFF]).withUnsafeBytes { try r.add(binaryMessage: $0) }
+        let groups = r.groups()
+
+        var expected: [String: (conversations: Int, persons: Set<UInt64>)] = [:]
+        for row in rows {
+            for l in 0...3 {
+                let name = (0..<3).map { $0 < l ? (row.keys[$0].map(String.init) ?? "NULL") : "*" }.joined(separator: "|")
+                var e = expected[name] ?? (0, [])
+                e.conversations += 1
+                if let p = row.person { e.persons.insert(p) }
+                expected[name] = e
+            }
+        }
+        var got: [String: (conversations: Int, persons: Int)] = [:]
+        for g in groups {
+            let name = (0..<3).map { c in g.keys[c].map { r.columns[c].values[Int($0)] ?? "NULL" } ?? "*" }.joined(separator: "|")
+            #expect(got[name] == nil, "\(name) twice")
+            got[name] = (g.conversations, g.persons)
+            #expect(g.niveau == (1 << g.keys.filter { $0 == nil }.count) - 1)
+        }
+        #expect(got.count == expected.count && got.count > 2_000)
+        for (name, e) in expected {
+            #expect(got[name]?.conversations == e.conversations && got[name]?.persons == e.persons.count, "\(name)")
+        }
+    }
 }

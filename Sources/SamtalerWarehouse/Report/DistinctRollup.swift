@@ -37,15 +37,71 @@ struct DistinctRollup {
             case 8: number = DistinctRollup.bigEndian(field, as: Int64.self)
             default: throw .internal("report rows: an integer key of \(field.count) bytes")
             }
-            if let c = intCodes[number] { return c }
-            let c = UInt32(values.count)
-            intCodes[number] = c
-            values.append(String(number))
+            // The facts lie in date order, so a period repeats row after row; dimension keys
+            // are small numbers. Both are answered without hashing.
+            if number == lastNumber { return lastCode }
+            let c: UInt32
+            if number >= 0 && number < Self.smallLimit, smallCodes[Int(number)] != 0 {
+                c = smallCodes[Int(number)]
+            } else if let known = intCodes[number] {
+                c = known
+            } else {
+                c = UInt32(values.count)
+                intCodes[number] = c
+                values.append(String(number))
+                if number >= 0 && number < Self.smallLimit { smallCodes[Int(number)] = c }
+            }
+            lastNumber = number
+            lastCode = c
             return c
+        }
+
+        /// Integer keys below this have their code in `smallCodes` (0: not seen; code 0 is NULL).
+        static let smallLimit: Int64 = 4096
+        var smallCodes: [UInt32] = []
+        var lastNumber: Int64?
+        var lastCode: UInt32 = 0
+
+        init(isText: Bool) {
+            self.isText = isText
+            if !isText { smallCodes = [UInt32](repeating: 0, count: Int(Self.smallLimit)) }
         }
     }
 
-    /// One conversation with a known person: the pseudonym's 128 bits and the group's code.
+    /// Numbers the distinct groups (their packed codes) in the order they first appear: open
+    /// addressing with a multiplicative hash, cheaper per row than a Dictionary's seeded hash.
+    struct GroupIDs {
+        private(set) var groups: [UInt64] = []
+        private var slots = [UInt32](repeating: .max, count: 1 << 12)
+
+        mutating func id(_ group: UInt64) -> UInt32 {
+            var mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: (group &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+            while true {
+                let s = slots[i]
+                if s == .max { break }
+                if groups[Int(s)] == group { return s }
+                i = (i + 1) & mask
+            }
+            let id = UInt32(groups.count)
+            groups.append(group)
+            if groups.count * 2 > slots.count {   // keep it at most half full
+                slots = [UInt32](repeating: .max, count: slots.count * 2)
+                mask = slots.count - 1
+                for (k, g) in groups.enumerated() {
+                    var j = Int(truncatingIfNeeded: (g &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+                    while slots[j] != .max { j = (j + 1) & mask }
+                    slots[j] = UInt32(k)
+                }
+            } else {
+                slots[i] = id
+            }
+            return id
+        }
+    }
+
+    /// One conversation with a known person: the pseudonym's 128 bits and its group (the group's
+    /// number from `GroupIDs` while reading, its rank among the groups' codes when counting).
     struct Row: Comparable {
         var hi: UInt64, lo: UInt64, group: UInt64
         static func < (a: Row, b: Row) -> Bool {
@@ -67,6 +123,7 @@ struct DistinctRollup {
     private var rows: [Row] = []
     /// The groups of conversations without a known person (counted, never as persons).
     private var anonymous: [UInt64] = []
+    private var groupIDs = GroupIDs()
 
     /// At most this many key columns: each column's code takes 16 bits of a row's group.
     static let maxColumns = 4
@@ -117,12 +174,13 @@ struct DistinctRollup {
             guard code < 1 << Self.bitsPerColumn else { throw .internal("report: over 65,535 values in one column") }
             group = group << Self.bitsPerColumn | UInt64(code)
         }
+        let id = UInt64(groupIDs.id(group))
         if let person = try field() {
             guard person.count == 16 else { throw .internal("report rows: a pseudonym of \(person.count) bytes") }
             rows.append(Row(hi: Self.bigEndian(person.prefix(8), as: UInt64.self),
-                            lo: Self.bigEndian(person.suffix(8), as: UInt64.self), group: group))
+                            lo: Self.bigEndian(person.suffix(8), as: UInt64.self), group: id))
         } else {
-            anonymous.append(group)
+            anonymous.append(id)
         }
     }
 
@@ -138,42 +196,69 @@ struct DistinctRollup {
         func prefix(_ group: UInt64, _ l: Int) -> UInt64 {
             l == 0 ? 0 : group >> (Self.bitsPerColumn * UInt64(n - l))
         }
+
+        // The distinct full groups in order, and for each level the index of each group's prefix
+        // among that level's prefixes: the counting below then works on arrays, not hash tables.
+        let seen = groupIDs.groups
+        let order = seen.indices.sorted { seen[$0] < seen[$1] }
+        let sortedGroups = order.map { seen[$0] }
+        var rank = [UInt64](repeating: 0, count: seen.count)
+        for (r, id) in order.enumerated() { rank[id] = UInt64(r) }
+        // prefixIndex[l][rank]: which prefix of l keys the group has (0, 1, 2, … in order).
+        var prefixIndex = [[Int32]](repeating: [], count: n + 1)
+        var prefixes = [[UInt64]](repeating: [], count: n + 1)   // each level's prefixes, in order
+        for l in 0...n {
+            var index = [Int32](repeating: 0, count: sortedGroups.count)
+            for (i, g) in sortedGroups.enumerated() {
+                let p = prefix(g, l)
+                if prefixes[l].last != p { prefixes[l].append(p) }
+                index[i] = Int32(prefixes[l].count - 1)
+            }
+            prefixIndex[l] = index
+        }
+        if sortedGroups.isEmpty { prefixes[0] = [0] }   // ROLLUP's () row exists for no rows too
+
+        // Rows carry their group's rank from here: it sorts as the group's codes do.
+        for i in rows.indices { rows[i].group = rank[Int(rows[i].group)] }
         rows.sort()
 
-        // conversations[g] for the full groups; persons[l][prefix] for groups of l leading keys.
-        var conversations: [UInt64: Int] = [:]
-        var persons = [[UInt64: Int]](repeating: [:], count: n + 1)
+        // conversations[rank] of the full groups; persons[l][prefix index] at every level.
+        var conversations = [Int](repeating: 0, count: sortedGroups.count)
+        var persons = prefixes.map { [Int](repeating: 0, count: $0.count) }
         var previous: Row?
         for row in rows {
-            conversations[row.group, default: 0] += 1
+            let r = Int(row.group)
+            conversations[r] += 1
             // The shortest prefix (in keys) at which this row is its person's first.
             var first = 0
             if let p = previous, p.hi == row.hi, p.lo == row.lo {
                 first = n + 1   // same person, same full group: first nowhere
-                for l in 1...n where prefix(p.group, l) != prefix(row.group, l) { first = l; break }
+                let q = Int(p.group)
+                if q != r {
+                    for l in 1...n where prefixIndex[l][q] != prefixIndex[l][r] { first = l; break }
+                }
             }
             if first <= n {
-                for l in first...n { persons[l][prefix(row.group, l), default: 0] += 1 }
+                for l in first...n { persons[l][Int(prefixIndex[l][r])] += 1 }
             }
             previous = row
         }
         rows = []
-        for g in anonymous { conversations[g, default: 0] += 1 }
+        for id in anonymous { conversations[Int(rank[Int(id)])] += 1 }
         anonymous = []
 
         // Conversations of each prefix group (sums of the full groups), every level.
         let mask: UInt64 = (1 << Self.bitsPerColumn) - 1
         var result: [Group] = []
         for l in stride(from: n, through: 0, by: -1) {
-            var sums: [UInt64: Int] = [:]
-            for (g, c) in conversations { sums[prefix(g, l), default: 0] += c }
-            if l == 0 && sums.isEmpty { sums[0] = 0 }   // ROLLUP's () row exists for no rows too
-            for (p, count) in sums {
+            var sums = [Int](repeating: 0, count: prefixes[l].count)
+            for (r, c) in conversations.enumerated() { sums[Int(prefixIndex[l][r])] += c }
+            for (i, p) in prefixes[l].enumerated() {
                 var keys = [UInt32?](repeating: nil, count: n)
-                for i in 0..<l {
-                    keys[i] = UInt32(p >> (Self.bitsPerColumn * UInt64(l - 1 - i)) & mask)
+                for k in 0..<l {
+                    keys[k] = UInt32(p >> (Self.bitsPerColumn * UInt64(l - 1 - k)) & mask)
                 }
-                result.append(Group(keys: keys, conversations: count, persons: persons[l][p] ?? 0,
+                result.append(Group(keys: keys, conversations: sums[i], persons: persons[l][i],
                                     niveau: (1 << (n - l)) - 1))
             }
         }

@@ -158,8 +158,10 @@ public struct Reports {
         var grouping: Grouping {
             switch self {
             case .samtaletype:
-                return Grouping(key: "f.samtaletype_key", join: "samtaler.dim_samtaletype t ON t.samtaletype_key = KEY",
-                                label: "t.samtaletype", sort: "t.samtaletype")
+                // Sorted by name, as a rank over the dozen names: integers compare without the collation.
+                return Grouping(key: "f.samtaletype_key",
+                                join: "(SELECT samtaletype_key, samtaletype, rank() OVER (ORDER BY samtaletype) AS orden FROM samtaler.dim_samtaletype) t ON t.samtaletype_key = KEY",
+                                label: "t.samtaletype", sort: "t.orden")
             case .samtaleform:
                 return Grouping(key: "f.samtaleform_key", join: "samtaler.dim_samtaleform s ON s.samtaleform_key = KEY",
                                 label: "s.samtaleform", sort: "s.star_gruppe_orden * 100 + s.samtaleform_key")
@@ -280,7 +282,11 @@ public struct Reports {
                                    "GROUPING(\(keys.joined(separator: ", "))) AS niveau"] },
             groupBy: { "ROLLUP (\($0.joined(separator: ", ")))" },
             carry: ["x.samtaler", "x.personer", "x.niveau"],
-            orderBy: { cols in cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, c.label] } })
+            // Every sort expression orders its groups fully (a name, or an order number, unique
+            // per key); the key breaks ties where a dimension lacks the row. Not the label: that
+            // would compare equal texts under the collation at every tie, 0.18 s of 0.25 s for
+            // the 24,131 groups of the 1M bench warehouse.
+            orderBy: { cols in cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, "x.k\(i)"] } })
         // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 2-3x
         // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
         // report in SQL alone; the tests compare the two.
