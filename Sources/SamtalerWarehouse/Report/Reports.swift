@@ -290,21 +290,27 @@ public struct Reports {
         // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 2-3x
         // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
         // report in SQL alone; the tests compare the two.
-        let counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), maxRows: clientRowLimit)
-        let res = try counted ?? conn.execute(query.sql, Self.bounds(r.period))
+        var counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), maxRows: clientRowLimit)
+        if counted == nil {
+            let res = try conn.execute(query.sql, Self.bounds(r.period))
+            counted = (0..<res.rowCount).map { i in
+                RollupRow(labels: (0..<n).map { res.value(i, $0) }, conversations: res.int(i, n) ?? 0,
+                          persons: res.int(i, n + 1) ?? 0, niveau: res.int(i, n + 2) ?? 0)
+            }
+        }
         var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
                     ReportTable.Column(key: "personer", label: "Personer", kind: .count)]
         var rows: [ReportTable.Row] = []
-        for i in 0..<res.rowCount {
-            let grouping = res.int(i, dims.count + 2) ?? 0
+        for row in counted ?? [] {
+            let grouping = row.niveau
             var cells: [ReportTable.Cell] = []
             for j in 0..<dims.count {
                 let rolledUp = grouping & (1 << (dims.count - 1 - j)) != 0
-                cells.append(.text(rolledUp ? "I alt" : (res.value(i, j) ?? "")))
+                cells.append(.text(rolledUp ? "I alt" : (row.labels[j] ?? "")))
             }
-            cells.append(.count(res.int(i, dims.count) ?? 0))
-            cells.append(.count(res.int(i, dims.count + 1) ?? 0))
+            cells.append(.count(row.conversations))
+            cells.append(.count(row.persons))
             let level = grouping == (1 << dims.count) - 1 ? 2 : (grouping == 0 ? 0 : 1)
             rows.append(ReportTable.Row(cells: cells, level: level))
         }
