@@ -28,15 +28,18 @@ public enum JSONValue: Sendable, Equatable {
 
     /// The JSON type name for error messages: "null", "boolean", "integer", "number", "string",
     /// "array" or "object".
-    public var typeName: String {
+    public var typeName: String { kind.typeName }
+
+    /// The kind of node this value is in a `JSONDocument`.
+    var kind: JSONDocument.Kind {
         switch self {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .integer: return "integer"
-        case .number: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
+        case .null: return .null
+        case .bool: return .bool
+        case .integer: return .integer
+        case .number: return .number
+        case .string: return .string
+        case .array: return .array
+        case .object: return .object
         }
     }
 
