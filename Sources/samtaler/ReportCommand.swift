@@ -156,7 +156,7 @@ struct ReportCommand: ParsableCommand {
         let (req, fmt) = try request()
         try runReportingErrors {
             let conn = try PGConnection.open(db.database)
-            let table = try Reports(conn: conn).run(req)
+            let table = try Reports(conn: conn, helper: { try PGConnection.open(db.database) }).run(req)
             let text = fmt.render(table, excel: excel)
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {

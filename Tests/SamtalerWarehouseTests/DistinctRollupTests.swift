@@ -93,6 +93,9 @@ import Testing
             // Over the row limit (by the planner's estimate) SQL counts: the same report.
             let limited = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 10).run(req)
             #expect(ReportFormat.json.render(limited) == ReportFormat.json.render(sql))
+            // Read in two halves on two connections (one snapshot), counted together: the same.
+            let halves = try Reports(conn: PGConnection(w.conninfo), helper: { try PGConnection(w.conninfo) }, splitRows: 0).run(req)
+            #expect(ReportFormat.json.render(halves) == ReportFormat.json.render(sql), "halves: \(period ?? "all") \(per) \(by.map(\.rawValue))")
             compared += client.rows.count
         }
         #expect(compared > 1000)

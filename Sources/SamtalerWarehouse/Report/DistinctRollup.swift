@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// Conversations and distinct persons per group under ROLLUP, counted in the client.
@@ -22,21 +23,30 @@ struct DistinctRollup {
         /// or UTF-8 text; nil is NULL.
         mutating func code(_ field: Slice<UnsafeRawBufferPointer>?) throws(WarehouseError) -> UInt32 {
             guard let field else { return 0 }
-            if isText {
-                let text = String(decoding: field, as: UTF8.self)
-                if let c = textCodes[text] { return c }
-                let c = UInt32(values.count)
-                textCodes[text] = c
-                values.append(text)
-                return c
-            }
-            let number: Int64
+            if isText { return code(text: String(decoding: field, as: UTF8.self)) }
             switch field.count {
-            case 2: number = Int64(DistinctRollup.bigEndian(field, as: Int16.self))
-            case 4: number = Int64(DistinctRollup.bigEndian(field, as: Int32.self))
-            case 8: number = DistinctRollup.bigEndian(field, as: Int64.self)
+            case 2: return code(number: Int64(DistinctRollup.bigEndian(field, as: Int16.self)))
+            case 4: return code(number: Int64(DistinctRollup.bigEndian(field, as: Int32.self)))
+            case 8: return code(number: DistinctRollup.bigEndian(field, as: Int64.self))
             default: throw .internal("report rows: an integer key of \(field.count) bytes")
             }
+        }
+
+        /// The code of a value as `values` holds it (SQL text; nil is NULL).
+        mutating func code(value: String?) -> UInt32 {
+            guard let value else { return 0 }
+            return isText ? code(text: value) : code(number: Int64(value)!)
+        }
+
+        mutating func code(text: String) -> UInt32 {
+            if let c = textCodes[text] { return c }
+            let c = UInt32(values.count)
+            textCodes[text] = c
+            values.append(text)
+            return c
+        }
+
+        mutating func code(number: Int64) -> UInt32 {
             // The facts lie in date order, so a period repeats row after row; dimension keys
             // are small numbers. Both are answered without hashing.
             if number == lastNumber { return lastCode }
@@ -184,6 +194,26 @@ struct DistinctRollup {
         }
     }
 
+    /// Takes over the rows that another reader of the same columns collected (a part of the
+    /// period read on a second connection), its codes and groups mapped to this one's.
+    mutating func absorb(_ other: DistinctRollup) {
+        precondition(other.columns.count == columns.count)
+        let n = columns.count
+        let maps = columns.indices.map { c in other.columns[c].values.map { columns[c].code(value: $0) } }
+        let mask: UInt64 = (1 << Self.bitsPerColumn) - 1
+        let ids = other.groupIDs.groups.map { packed -> UInt64 in
+            var g: UInt64 = 0
+            for c in 0..<n {
+                let code = Int(packed >> (Self.bitsPerColumn * UInt64(n - 1 - c)) & mask)
+                g = g << Self.bitsPerColumn | UInt64(maps[c][code])
+            }
+            return UInt64(groupIDs.id(g))
+        }
+        rows.reserveCapacity(rows.count + other.rows.count)
+        for r in other.rows { rows.append(Row(hi: r.hi, lo: r.lo, group: ids[Int(r.group)])) }
+        for g in other.anonymous { anonymous.append(ids[Int(g)]) }
+    }
+
     /// A big-endian integer that fills `bytes` (COPY's binary format).
     static func bigEndian<T: FixedWidthInteger>(_ bytes: Slice<UnsafeRawBufferPointer>, as: T.Type) -> T {
         T(bigEndian: UnsafeRawBufferPointer(rebasing: bytes).loadUnaligned(as: T.self))
@@ -291,18 +321,55 @@ extension GroupedQuery {
     /// rows by the planner's estimate. The rows are held while they are counted (24 bytes each):
     /// over all ten years of a 10M warehouse that would be some 210 MB, for a time no better
     /// than PostgreSQL's own count (docs/performance.md).
-    func rollupCountedInClient(_ conn: PGConnection, filter: String, maxRows: Int) throws -> [RollupRow]? {
+    func rollupCountedInClient(_ conn: PGConnection, filter: String, split: (first: String, second: String)? = nil,
+                               helper: (() throws -> PGConnection)? = nil, splitRows: Int,
+                               maxRows: Int) throws -> [RollupRow]? {
         guard groups.count <= DistinctRollup.maxColumns else { return nil }
-        let rowsSQL = "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
-            + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
-        let estimate = Self.estimatedRows(try conn.scalar("EXPLAIN " + rowsSQL) ?? "")
-        guard let estimate, estimate <= maxRows else { return nil }
-        var rollup = DistinctRollup(textColumns: groups.map(\.keyIsText), expectedRows: estimate + estimate / 8)
-        var failure: WarehouseError?
-        try conn.copyOut("COPY (\(rowsSQL)) TO STDOUT (FORMAT binary)") { message in
-            if failure == nil { do throws(WarehouseError) { try rollup.add(binaryMessage: message) } catch { failure = error } }
+        func rowsSQL(_ filter: String) -> String {
+            "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
+                + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
         }
-        if let failure { throw failure }
+        let estimate = Self.estimatedRows(try conn.scalar("EXPLAIN " + rowsSQL(filter)) ?? "")
+        guard let estimate, estimate <= maxRows else { return nil }
+        let textColumns = groups.map(\.keyIsText)
+        func read(_ conn: PGConnection, _ filter: String, expected: Int) throws -> DistinctRollup {
+            var rollup = DistinctRollup(textColumns: textColumns, expectedRows: expected + expected / 8)
+            var failure: WarehouseError?
+            try conn.copyOut("COPY (\(rowsSQL(filter))) TO STDOUT (FORMAT binary)") { message in
+                if failure == nil { do throws(WarehouseError) { try rollup.add(binaryMessage: message) } catch { failure = error } }
+            }
+            if let failure { throw failure }
+            return rollup
+        }
+        // Two halves of the period at once, the second on a helper connection that reads the
+        // same snapshot: the server's part of reading (most of the report's time) runs on two
+        // cores. The rows are counted together afterwards (a person may be in both halves).
+        // Without a helper (none given, or it cannot connect) one connection reads it all.
+        func sameSnapshot(_ helper: () throws -> PGConnection) throws -> PGConnection? {
+            guard let other = try? helper() else { return nil }
+            let snapshot = try conn.scalar("SELECT pg_export_snapshot()") ?? ""
+            do {
+                try other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                try other.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+                return other
+            } catch {
+                return nil
+            }
+        }
+        var rollup: DistinctRollup
+        if let split, let helper, estimate >= splitRows, let other = try sameSnapshot(helper) {
+            let second = SecondReader(conn: UncheckedBox(other)) { try read($0, split.second, expected: estimate / 2) }
+            do {
+                rollup = try read(conn, split.first, expected: estimate)
+            } catch {
+                _ = try? second.result()
+                throw error
+            }
+            rollup.absorb(try second.result())
+            _ = try? other.execute("COMMIT")
+        } else {
+            rollup = try read(conn, filter, expected: estimate)
+        }
         let counted = rollup.groups()
 
         // Per column, per code: the label and the rank of (sort, key) among the column's keys.
@@ -360,5 +427,32 @@ extension GroupedQuery {
             }
             return out + "\""
         }.joined(separator: ",") + "}"
+    }
+}
+
+/// Runs one read on its own thread (its own connection) while the caller does another.
+final class SecondReader: @unchecked Sendable {
+    private let done = NSCondition()
+    private var outcome: Result<DistinctRollup, Error>?
+
+    init(conn: UncheckedBox<PGConnection>, _ read: @escaping (PGConnection) throws -> DistinctRollup) {
+        let work = UncheckedBox(read)
+        let thread = Thread { [self] in
+            let result = Result { try work.value(conn.value) }
+            done.lock()
+            outcome = result
+            done.signal()
+            done.unlock()
+        }
+        thread.start()
+    }
+
+    /// Waits for the read; its rows or its error.
+    func result() throws -> DistinctRollup {
+        done.lock()
+        while outcome == nil { done.wait() }
+        let result = outcome!
+        done.unlock()
+        return try result.get()
     }
 }

@@ -221,10 +221,20 @@ public struct Reports {
     /// counts (bounded memory: 24 bytes a row, ~100 MB at 4 million).
     let clientRowLimit: Int
 
-    public init(conn: PGConnection, sqlOnly: Bool = false, clientRowLimit: Int = 4_000_000) {
+    /// Opens a second connection to the same database, for reading a large period in two halves
+    /// at once (volumes); nil: one connection only.
+    let helper: (() throws -> PGConnection)?
+
+    /// Periods of at least this many rows (estimated) are read in two halves when there is a helper.
+    let splitRows: Int
+
+    public init(conn: PGConnection, sqlOnly: Bool = false, clientRowLimit: Int = 4_000_000,
+                helper: (() throws -> PGConnection)? = nil, splitRows: Int = 200_000) {
         self.conn = conn
         self.sqlOnly = sqlOnly
         self.clientRowLimit = clientRowLimit
+        self.helper = helper
+        self.splitRows = splitRows
     }
 
     public func run(_ request: Request) throws(WarehouseError) -> ReportTable {
@@ -266,6 +276,25 @@ public struct Reports {
         [String(p?.from.key ?? 19000101), String(p?.to.key ?? 20991231)]
     }
 
+    /// The period's current conversations as two filters of about equal size: split at the day
+    /// halfway between the first and the last conversation in it (the facts lie in date order,
+    /// so each half is a range of adjacent blocks). nil without a helper connection, or when
+    /// the period holds conversations on fewer than two days.
+    func halves(_ p: Period?) throws -> (first: String, second: String)? {
+        guard helper != nil else { return nil }
+        let b = Self.bounds(p)
+        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(Self.current(p))")
+        guard let lo = range.int(0, 0), let hi = range.int(0, 1),
+              let first = CivilDate(year: lo / 10000, month: lo / 100 % 100, day: lo % 100),
+              let last = CivilDate(year: hi / 10000, month: hi / 100 % 100, day: hi % 100), first < last else { return nil }
+        let mid = CivilDate(daysSinceEpoch: (first.daysSinceEpoch + last.daysSinceEpoch) / 2)
+        let next = CivilDate(daysSinceEpoch: mid.daysSinceEpoch + 1)
+        func filter(_ from: String, _ to: String) -> String {
+            Self.current.replacingOccurrences(of: "$1", with: from).replacingOccurrences(of: "$2", with: to)
+        }
+        return (filter(b[0]!, String(mid.key)), filter(String(next.key), b[1]!))
+    }
+
     static func describe(_ p: Period?) -> String {
         guard let p else { return "alle perioder" }
         return p.kind == .range ? "\(p.from) til \(p.to)" : "\(p.text) (\(p.from) til \(p.to))"
@@ -290,7 +319,8 @@ public struct Reports {
         // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 2-3x
         // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
         // report in SQL alone; the tests compare the two.
-        var counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), maxRows: clientRowLimit)
+        var counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), split: try halves(r.period),
+                                                                       helper: helper, splitRows: splitRows, maxRows: clientRowLimit)
         if counted == nil {
             let res = try conn.execute(query.sql, Self.bounds(r.period))
             counted = (0..<res.rowCount).map { i in
