@@ -54,6 +54,10 @@ public enum JSONParser {
                 return .failure(JSONParseError(kind: .syntax, offset: 0,
                                                message: "unexpected end of input at byte 0 (expected a value)"))
             }
+            // Nodes keep 32-bit offsets (a feed line is at most 1 MiB).
+            guard buffer.count <= Int(Int32.max) else {
+                return .failure(JSONParseError(kind: .syntax, offset: 0, message: "input longer than 2 GiB at byte 0"))
+            }
             if let bad = firstInvalidUTF8(base, buffer.count) {
                 return .failure(JSONParseError(kind: .invalidUTF8, offset: bad,
                                                message: "invalid UTF-8 at byte \(bad)"))

@@ -276,23 +276,33 @@ public struct Reports {
         [String(p?.from.key ?? 19000101), String(p?.to.key ?? 20991231)]
     }
 
-    /// The period's current conversations as two filters of about equal size: split at the day
-    /// halfway between the first and the last conversation in it (the facts lie in date order,
-    /// so each half is a range of adjacent blocks). nil without a helper connection, or when
-    /// the period holds conversations on fewer than two days.
+    /// The period's current conversations as two filters of about equal size, for two
+    /// connections to read at once. When PostgreSQL would read the period by scanning the whole
+    /// table (a long period), the halves are the table's first and second half of blocks, so
+    /// each connection scans one; when it reads an index range (a shorter period), they are the
+    /// days up to and after the day halfway between the period's first and last conversation
+    /// (the facts lie in date order, so each half is a range of adjacent blocks). nil without a
+    /// helper connection, or when there is nothing to split.
     func halves(_ p: Period?) throws -> (first: String, second: String)? {
         guard helper != nil else { return nil }
+        let filter = Self.current(p)
+        let plan = try conn.scalar("EXPLAIN SELECT 1 FROM samtaler.fact_samtale f WHERE \(filter)") ?? ""
+        if plan.hasPrefix("Seq Scan") {
+            let blocks = try conn.scalar("SELECT pg_relation_size('samtaler.fact_samtale') / current_setting('block_size')::bigint") ?? ""
+            guard let n = Int(blocks), n >= 2 else { return nil }
+            return ("\(filter) AND f.ctid < '(\(n / 2),0)'", "\(filter) AND f.ctid >= '(\(n / 2),0)'")
+        }
         let b = Self.bounds(p)
-        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(Self.current(p))")
+        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(filter)")
         guard let lo = range.int(0, 0), let hi = range.int(0, 1),
               let first = CivilDate(year: lo / 10000, month: lo / 100 % 100, day: lo % 100),
               let last = CivilDate(year: hi / 10000, month: hi / 100 % 100, day: hi % 100), first < last else { return nil }
         let mid = CivilDate(daysSinceEpoch: (first.daysSinceEpoch + last.daysSinceEpoch) / 2)
         let next = CivilDate(daysSinceEpoch: mid.daysSinceEpoch + 1)
-        func filter(_ from: String, _ to: String) -> String {
+        func days(_ from: String, _ to: String) -> String {
             Self.current.replacingOccurrences(of: "$1", with: from).replacingOccurrences(of: "$2", with: to)
         }
-        return (filter(b[0]!, String(mid.key)), filter(String(next.key), b[1]!))
+        return (days(b[0]!, String(mid.key)), days(String(next.key), b[1]!))
     }
 
     static func describe(_ p: Period?) -> String {
