@@ -288,6 +288,31 @@ private let exampleLines = [
         #expect(e?.offset == 2)
     }
 
+    /// Long strings are scanned eight bytes at a time: a control character, a quote or a
+    /// backslash is found at every position of a word, next to multi-byte characters.
+    @Test func everyPositionOfALongString() throws {
+        let filler: [UInt8] = Array("abcdefgh".utf8) + [0xC3, 0xA6] + Array("ijklmnopqrstuvw".utf8)   // "æ" in the middle
+        for k in 0..<filler.count {
+            for c in Array(0x00...0x1F) as [UInt8] where filler[k] < 0x80 {   // not inside "æ"
+                var s = filler
+                s[k] = c
+                let e = error([0x22] + s + [0x22])
+                #expect(e?.kind == .syntax && e?.offset == 1 + k, "control 0x\(String(c, radix: 16)) at \(k)")
+            }
+            if filler[k] < 0x80 {
+                var escaped = filler
+                escaped.replaceSubrange(k...k, with: Array("\\n".utf8))
+                var plain = filler
+                plain[k] = 0x0A
+                #expect(try parse(String(decoding: [0x22] + escaped + [0x22], as: UTF8.self)) == .string(String(decoding: plain, as: UTF8.self)))
+                var quoted = filler
+                quoted[k] = 0x22
+                #expect(error([0x22] + quoted + [0x22])?.offset == k + 2, "quote at \(k)")
+            }
+        }
+        #expect(try parse("\"" + String(repeating: "abcdefgh", count: 9) + "\"") == .string(String(repeating: "abcdefgh", count: 9)))
+    }
+
     @Test func rawControlCharacterAfterEscape() {
         #expect(error(bytes("\"a\\nb\tc\""))?.kind == .syntax)
     }
