@@ -78,8 +78,10 @@ final class FirstLoad {
         if nextKey > firstKey {
             _ = try conn.execute("SELECT setval(\(Self.sequence), $1)", [String(nextKey - 1)])
         }
-        let p = try conn.copyIn("COPY samtaler.fact_samtale_deltager (\(StageRowEncoder.participantColumns)) FROM STDIN")
+        let p = try conn.copyIn("COPY samtaler.fact_samtale_deltager (\(StageRowEncoder.participantColumns)) FROM STDIN (FORMAT binary)")
+        try p.write(BinaryRowWriter.header)
         try participants.replay(into: p)
+        try p.write(BinaryRowWriter.trailer)
         try p.finish()
         let s = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
         try staged.replay(into: s)

@@ -129,16 +129,17 @@ struct StageRowEncoder {
         out = w.out
     }
 
-    /// Appends the participant rows of conversation `key` (numbered from 1, as the merge does).
+    /// Appends the participant rows of conversation `key` (numbered from 1, as the merge does),
+    /// in COPY's binary format like the facts (the COPY starts with `BinaryRowWriter.header`).
     func encodeParticipants(_ s: Samtale, key: Int64, batch: Int, into out: inout [UInt8]) {
-        var w = RowWriter(out: out)
+        var w = BinaryRowWriter(out: out)
         out = []
         for (i, d) in s.deltagere.enumerated() {
-            w.int(Int(key))
-            w.int(i + 1)
-            w.int(dimensions.deltagerrolle[d.rolle] ?? 0)
-            w.int(dimensions.deltagelsesform[d.deltagelsesform] ?? 0)
-            w.int(batch)
+            w.int64(Int(key))
+            w.int16(i + 1)
+            w.int16(dimensions.deltagerrolle[d.rolle] ?? 0)
+            w.int16(dimensions.deltagelsesform[d.deltagelsesform] ?? 0)
+            w.int32(batch)
             w.end()
         }
         out = w.out
