@@ -8,8 +8,9 @@ import PostgresClient
 /// period's rows (group keys and pseudonym) are read once with a binary COPY, sorted once by person and
 /// keys, and counted in one pass: a row is the first of its person in a group of `l` leading keys
 /// exactly when the person differs from the previous row's or one of those keys does. So every
-/// level's distinct count comes from the same sort, and the result is exact. The groups (a few
-/// thousand rows) go back to SQL, which labels and orders them as before (GroupedQuery).
+/// level's distinct count comes from the same sort, and the result is exact. Each column's few
+/// distinct keys are labelled and ranked in SQL, and the groups are put in the report's order
+/// here (`GroupedQuery.rollupCountedInClient`).
 struct DistinctRollup {
     /// A column's values as small codes: SQL NULL is code 0.
     struct Column {
@@ -318,9 +319,10 @@ extension GroupedQuery {
     /// cost 0.2 s of a 1 s report.)
     ///
     /// nil when the client should not count: more than four key columns, or more than `maxRows`
-    /// rows by the planner's estimate. The rows are held while they are counted (24 bytes each):
-    /// over all ten years of a 10M warehouse that would be some 210 MB, for a time no better
-    /// than PostgreSQL's own count (docs/performance.md).
+    /// rows by the planner's estimate. The rows are held while they are counted (24 bytes each,
+    /// the second half's twice while the halves are put together): over all ten years of a 10M
+    /// warehouse that would be some 210 MB, for a time no better than PostgreSQL's own count
+    /// (docs/performance.md).
     func rollupCountedInClient(_ conn: PGConnection, filter: String, split: (first: String, second: String)? = nil,
                                helper: (() throws -> PGConnection)? = nil, splitRows: Int,
                                maxRows: Int) throws -> [RollupRow]? {
