@@ -59,9 +59,10 @@ import Testing
     }
 
     /// On a generated warehouse, every granularity and many breakdowns (integer and text keys,
-    /// NULL keys, marks, unknown persons, an empty period) give byte-identical reports counted in
-    /// the client and by SQL alone.
-    @Test func theVolumesReportIsTheSameCountedInTheClientOrBySQL() throws {
+    /// NULL keys, marks, unknown persons, an empty period) give byte-identical volumes reports
+    /// counted in the client (whole or in halves on two connections) and by SQL alone, and
+    /// forms reports counted in halves and in one query.
+    @Test func volumesAndFormsAreTheSameHoweverTheyAreCounted() throws {
         let w = try TestWarehouse()
         let feed = w.dir + "/gen.jsonl"
         _ = try SyntheticFeed.write(to: feed, options: SyntheticFeedOptions(rows: 8000, seed: 5),
@@ -104,6 +105,24 @@ import Testing
             compared += client.rows.count
         }
         #expect(compared > 1000)
+
+        // forms counted in halves on two connections and added up: the same as one query.
+        let formsCases: [(String?, Reports.Granularity, [Reports.Breakdown])] = [
+            (nil, .quarter, []), ("2025", .month, [.indberettertype]), ("2025", .quarter, [.region, .kontaktgruppe]),
+            ("1990", .year, []),
+        ]
+        for (period, per, by) in formsCases {
+            var req = Reports.Request(name: .forms, period: try period.map { try Period.parse($0) })
+            req.per = per
+            req.by = by
+            let whole = try Reports(conn: PGConnection(w.conninfo)).run(req)
+            for conninfo in [w.conninfo + " options='-c enable_indexscan=off -c enable_bitmapscan=off'",
+                             w.conninfo + " options='-c enable_seqscan=off'"] {
+                let halves = try Reports(conn: PGConnection(conninfo), helper: { try PGConnection(conninfo) }, splitRows: 0).run(req)
+                #expect(ReportFormat.json.render(halves) == ReportFormat.json.render(whole), "forms halves: \(conninfo) \(period ?? "all") \(per) \(by.map(\.rawValue))")
+            }
+            #expect(period == "1990" || whole.rows.count > 10)
+        }
     }
 
     /// Many random rows against counting with sets: more groups than the group table's first

@@ -324,8 +324,7 @@ extension GroupedQuery {
     /// warehouse that would be some 210 MB, for a time no better than PostgreSQL's own count
     /// (docs/performance.md).
     func rollupCountedInClient(_ conn: PGConnection, filter: String, split: (first: String, second: String)? = nil,
-                               helper: (() throws -> PGConnection)? = nil, splitRows: Int,
-                               maxRows: Int) throws -> [RollupRow]? {
+                               second: (() throws -> PGConnection?)? = nil, maxRows: Int) throws -> [RollupRow]? {
         guard groups.count <= DistinctRollup.maxColumns else { return nil }
         func rowsSQL(_ filter: String) -> String {
             "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
@@ -343,31 +342,20 @@ extension GroupedQuery {
             if let failure { throw failure }
             return rollup
         }
-        // Two halves of the period at once, the second on a helper connection that reads the
-        // same snapshot: the server's part of reading (most of the report's time) runs on two
-        // cores. The rows are counted together afterwards (a person may be in both halves).
-        // Without a helper (none given, or it cannot connect) one connection reads it all.
-        func sameSnapshot(_ helper: () throws -> PGConnection) throws -> PGConnection? {
-            guard let other = try? helper() else { return nil }
-            let snapshot = try conn.scalar("SELECT pg_export_snapshot()") ?? ""
-            do {
-                try other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                try other.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
-                return other
-            } catch {
-                return nil
-            }
-        }
+        // Two halves of the period at once (`Reports.halves`), the second on a connection that
+        // reads the same snapshot: the server's part of reading (most of the report's time) runs
+        // on two cores. The rows are counted together afterwards (a person may be in both
+        // halves). Without a second connection one connection reads it all.
         var rollup: DistinctRollup
-        if let split, let helper, estimate >= splitRows, let other = try sameSnapshot(helper) {
-            let second = SecondReader(conn: UncheckedBox(other)) { try read($0, split.second, expected: estimate / 2) }
+        if let split, let other = try second?() {
+            let reading = Concurrently(UncheckedBox(other)) { try read($0, split.second, expected: estimate / 2) }
             do {
                 rollup = try read(conn, split.first, expected: estimate)
             } catch {
-                _ = try? second.result()
+                _ = try? reading.result()
                 throw error
             }
-            rollup.absorb(try second.result())
+            rollup.absorb(try reading.result())
             _ = try? other.execute("COMMIT")
         } else {
             rollup = try read(conn, filter, expected: estimate)
@@ -432,15 +420,16 @@ extension GroupedQuery {
     }
 }
 
-/// Runs one read on its own thread (its own connection) while the caller does another.
-final class SecondReader: @unchecked Sendable {
+/// Runs one piece of work on its own thread (with its own connection) while the caller does
+/// another; `result()` waits for it.
+final class Concurrently<T>: @unchecked Sendable {
     private let done = NSCondition()
-    private var outcome: Result<DistinctRollup, Error>?
+    private var outcome: Result<UncheckedBox<T>, Error>?
 
-    init(conn: UncheckedBox<PGConnection>, _ read: @escaping (PGConnection) throws -> DistinctRollup) {
-        let work = UncheckedBox(read)
+    init(_ conn: UncheckedBox<PGConnection>, _ work: @escaping (PGConnection) throws -> T) {
+        let box = UncheckedBox(work)
         let thread = Thread { [self] in
-            let result = Result { try work.value(conn.value) }
+            let result = Result { UncheckedBox(try box.value(conn.value)) }
             done.lock()
             outcome = result
             done.signal()
@@ -449,12 +438,12 @@ final class SecondReader: @unchecked Sendable {
         thread.start()
     }
 
-    /// Waits for the read; its rows or its error.
-    func result() throws -> DistinctRollup {
+    /// Waits for the work; its value or its error.
+    func result() throws -> T {
         done.lock()
         while outcome == nil { done.wait() }
         let result = outcome!
         done.unlock()
-        return try result.get()
+        return try result.get().value
     }
 }

@@ -287,6 +287,7 @@ public struct Reports {
         guard helper != nil else { return nil }
         let filter = Self.current(p)
         let plan = try conn.scalar("EXPLAIN SELECT 1 FROM samtaler.fact_samtale f WHERE \(filter)") ?? ""
+        guard let estimate = GroupedQuery.estimatedRows(plan), estimate >= splitRows else { return nil }
         if plan.hasPrefix("Seq Scan") {
             let blocks = try conn.scalar("SELECT pg_relation_size('samtaler.fact_samtale') / current_setting('block_size')::bigint") ?? ""
             guard let n = Int(blocks), n >= 2 else { return nil }
@@ -303,6 +304,20 @@ public struct Reports {
             Self.current.replacingOccurrences(of: "$1", with: from).replacingOccurrences(of: "$2", with: to)
         }
         return (days(b[0]!, String(mid.key)), days(String(next.key), b[1]!))
+    }
+
+    /// A second connection that reads this report's snapshot, for the second half of a period;
+    /// nil without a helper or when it cannot connect (one connection then reads it all).
+    func secondConnection() throws -> PGConnection? {
+        guard let helper, let other = try? helper() else { return nil }
+        let snapshot = try conn.scalar("SELECT pg_export_snapshot()") ?? ""
+        do {
+            try other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try other.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+            return other
+        } catch {
+            return nil
+        }
     }
 
     static func describe(_ p: Period?) -> String {
@@ -330,7 +345,7 @@ public struct Reports {
         // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
         // report in SQL alone; the tests compare the two.
         var counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), split: try halves(r.period),
-                                                                       helper: helper, splitRows: splitRows, maxRows: clientRowLimit)
+                                                                       second: secondConnection, maxRows: clientRowLimit)
         if counted == nil {
             let res = try conn.execute(query.sql, Self.bounds(r.period))
             counted = (0..<res.rowCount).map { i in
@@ -413,7 +428,7 @@ public struct Reports {
                          "LEFT JOIN samtaler.dim_samtaleform sf ON sf.samtaleform_key = x.form"],
             carry: ["sg.star_gruppe", "sf.samtaleform", "x.samtaler", "x.niveau"],
             orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } + ["x.niveau >> 1", "x.star", "x.niveau & 1", "x.form"] })
-        let res = try conn.execute(query.sql, Self.bounds(r.period))
+        let res = try formsInHalves(query, r.period) ?? conn.execute(query.sql, Self.bounds(r.period))
         let n = outer.count
         var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "star_gruppe", label: "Form (STAR)", kind: .text),
@@ -455,6 +470,53 @@ public struct Reports {
             table.charts.append(.stacked("Samtaleformer over tid (andel, STAR-gruppering)", categories: periods, order: starOrder, shares: shares))
         }
         return table
+    }
+
+    /// forms over a large period: the conversations per finest group (period, breakdowns, STAR
+    /// group, form) counted on two connections at once, each over half the period (`halves`),
+    /// then added up and rolled up in SQL over those few hundred groups, labelled and ordered by
+    /// the same outer query. PostgreSQL 15 runs no aggregate under ROLLUP in parallel; counts
+    /// add up, so the halves give the same report (tested). nil: one query does it all.
+    func formsInHalves(_ query: GroupedQuery, _ p: Period?) throws -> PGResult? {
+        guard !sqlOnly, let split = try halves(p), let other = try secondConnection() else { return nil }
+        let keys = query.groups.map(\.key) + ["fs.star_gruppe_orden", "f.samtaleform_key"]
+        func fine(_ filter: String) -> String {
+            "SELECT \(keys.joined(separator: ", ")), count(*) FROM \(query.fact) \(query.joins.joined(separator: " ")) "
+                + "WHERE \(filter) GROUP BY \(keys.joined(separator: ", "))"
+        }
+        let reading = Concurrently(UncheckedBox(other)) { try $0.execute(fine(split.second)) }
+        let first: PGResult
+        do {
+            first = try conn.execute(fine(split.first))
+        } catch {
+            _ = try? reading.result()
+            throw error
+        }
+        let second = try reading.result()
+        _ = try? other.execute("COMMIT")
+        var counts: [[String?]: Int] = [:]
+        for res in [first, second] {
+            for i in 0..<res.rowCount {
+                counts[(0..<keys.count).map { res.value(i, $0) }, default: 0] += res.int(i, keys.count) ?? 0
+            }
+        }
+        let n = query.groups.count
+        var params: [String?] = []
+        var columns: [String] = []
+        for c in 0..<keys.count {
+            let text = c < n && query.groups[c].keyIsText
+            params.append(GroupedQuery.arrayLiteral(counts.keys.map { $0[c] }, quoted: text))
+            columns.append("$\(c + 1)::\(text ? "text" : "bigint")[]")
+        }
+        params.append(GroupedQuery.arrayLiteral(counts.values.map { String($0) }, quoted: false))
+        columns.append("$\(keys.count + 1)::bigint[]")
+        let k = (0..<n).map { "k\($0)" }
+        let rolled = """
+            SELECT \((k + ["star", "form", "sum(n)::bigint AS samtaler", "GROUPING(star, form) AS niveau"]).joined(separator: ", "))
+            FROM unnest(\(columns.joined(separator: ", "))) AS u(\((k + ["star", "form", "n"]).joined(separator: ", ")))
+            GROUP BY \((k.isEmpty ? "" : k.joined(separator: ", ") + ", ") + "ROLLUP (star, form)")
+            """
+        return try conn.execute(query.outerSQL(from: rolled), params)
     }
 
     // MARK: participants
