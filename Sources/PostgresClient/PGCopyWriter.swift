@@ -23,7 +23,7 @@ public final class PGCopyWriter {
         if !ended { try? fail("copy writer dropped") }
     }
 
-    /// Appends raw bytes of COPY text format (the caller writes rows with their `\n`).
+    /// Appends raw COPY bytes, text format (rows with their `\n`) or binary.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(PGError) {
         buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
         if buffer.count >= Self.chunkSize { try flush() }

@@ -20,12 +20,6 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object(JSONObject)
 
-    /// True for JSON's null.
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
-
     /// The JSON type name for error messages: "null", "boolean", "integer", "number", "string",
     /// "array" or "object".
     public var typeName: String { kind.typeName }
@@ -73,18 +67,8 @@ public struct JSONObject: Sendable, Equatable {
     /// The value of the member whose key has exactly these UTF-8 bytes (no Unicode normalization,
     /// as RFC 8259 compares names), or nil. A linear scan: feed objects are small.
     public subscript(key: String) -> JSONValue? {
-        index(of: key, from: 0).map { members[$0].value }
-    }
-
-    /// The position of the member with exactly this key, searching from `start` to the end and
-    /// then from the beginning (callers that ask in member order pass where the last one was).
-    public func index(of key: String, from start: Int) -> Int? {
-        let n = members.count
-        guard n > 0 else { return nil }
-        var i = start < n ? start : 0
-        for _ in 0..<n {
-            if jsonKeysEqual(members[i].key, key) { return i }
-            i = i + 1 == n ? 0 : i + 1
+        for member in members where jsonKeysEqual(member.key, key) {
+            return member.value
         }
         return nil
     }

@@ -13,10 +13,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = day
     }
 
+    /// The date of a date key `YYYYMMDD` (the inverse of `key`), or nil when it is no real date.
+    public init?(key: Int) {
+        self.init(year: key / 10000, month: key / 100 % 100, day: key % 100)
+    }
+
     /// Parses `YYYY-MM-DD`, exactly ten ASCII characters.
     public init?(iso text: some StringProtocol) {
-        var s = String(text)
-        guard let date = s.withUTF8({ CivilDate(iso: $0) }) else { return nil }
+        guard let date = withUTF8Bytes(text, { CivilDate(iso: $0) }) else { return nil }
         self = date
     }
 
@@ -89,6 +93,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// Calls `body` with the UTF-8 bytes of `text`: the String forms of the parsers that read bytes.
+func withUTF8Bytes<R>(_ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    var s = String(text)
+    return s.withUTF8(body)
 }
 
 @inline(__always)

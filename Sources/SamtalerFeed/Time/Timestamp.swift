@@ -17,8 +17,7 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// Parses the contract's timestamp form: uppercase `T` and `Z`, 1-6 fraction digits when present,
     /// an offset always, and real calendar and clock values (second 60 is not accepted).
     public static func parse(_ text: some StringProtocol) -> Result<Timestamp, Problem> {
-        var s = String(text)
-        return s.withUTF8 { parse(bytes: $0) }
+        withUTF8Bytes(text) { parse(bytes: $0) }
     }
 
     /// `parse` of UTF-8 bytes.

@@ -26,8 +26,7 @@ public struct Personnummer: Sendable, Hashable {
     /// Parses `DDMMYYSSSS` or `DDMMYY-SSSS`. Modulus 11 is deliberately not checked: numbers issued
     /// since 2007 may fail it and are valid.
     public static func parse(_ text: some StringProtocol) -> Result<Parsed, Problem> {
-        var s = String(text)
-        return s.withUTF8 { parse(bytes: $0) }
+        withUTF8Bytes(text) { parse(bytes: $0) }
     }
 
     /// `parse` of UTF-8 bytes.

@@ -81,8 +81,7 @@ public struct Validator: Sendable {
     }
 
     public static func isValidID(_ id: String) -> Bool {
-        var id = id
-        return id.withUTF8 { isValidID($0) }
+        withUTF8Bytes(id) { isValidID($0) }
     }
 
     static func isValidID(_ u: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -48,8 +48,7 @@ final class FirstLoad {
         // (migration 0008): a COPY into the table with its primary key only takes half the time.
         // The table stays locked for this transaction; it has no rows for anyone to read yet.
         _ = try conn.scalar("SELECT samtaler.first_load_drop_indexes()")
-        facts = try conn.copyIn("COPY samtaler.fact_samtale (\(StageRowEncoder.factColumns)) FROM STDIN (FORMAT binary)")
-        try facts.write(BinaryRowWriter.header)
+        facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
     }
 
     /// Takes one accepted line: into the facts, or aside for staging.
@@ -72,17 +71,14 @@ final class FirstLoad {
     /// the keys used (so the merge's own inserts get new ones), and copies in the participants and
     /// the staged lines.
     func finish() throws {
-        try facts.write(BinaryRowWriter.trailer)
-        try facts.finish()
+        try facts.finishBinary()
         _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
         if nextKey > firstKey {
             _ = try conn.execute("SELECT setval(\(Self.sequence), $1)", [String(nextKey - 1)])
         }
-        let p = try conn.copyIn("COPY samtaler.fact_samtale_deltager (\(StageRowEncoder.participantColumns)) FROM STDIN (FORMAT binary)")
-        try p.write(BinaryRowWriter.header)
+        let p = try conn.copyInBinary("samtaler.fact_samtale_deltager", StageRowEncoder.participantColumns)
         try participants.replay(into: p)
-        try p.write(BinaryRowWriter.trailer)
-        try p.finish()
+        try p.finishBinary()
         let s = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
         try staged.replay(into: s)
         try s.finish()

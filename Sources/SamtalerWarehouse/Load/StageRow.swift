@@ -1,3 +1,4 @@
+import PostgresClient
 import SamtalerFeed
 import SamtalerPseudonym
 
@@ -283,6 +284,23 @@ struct BinaryRowWriter: CopyRowWriter {
         withUnsafeBytes(of: n) { out[countAt] = $0[0]; out[countAt + 1] = $0[1] }
         countAt = -1
         fields = 0
+    }
+}
+
+extension PGConnection {
+    /// Starts `COPY table (columns) FROM STDIN` in the binary format, its header written.
+    func copyInBinary(_ table: String, _ columns: String) throws -> PGCopyWriter {
+        let copy = try copyIn("COPY \(table) (\(columns)) FROM STDIN (FORMAT binary)")
+        try copy.write(BinaryRowWriter.header)
+        return copy
+    }
+}
+
+extension PGCopyWriter {
+    /// Ends a COPY started by `copyInBinary`: its trailer, then the end of the data.
+    func finishBinary() throws {
+        try write(BinaryRowWriter.trailer)
+        try finish()
     }
 }
 

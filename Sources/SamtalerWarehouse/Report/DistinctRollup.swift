@@ -1,4 +1,3 @@
-import Foundation
 import PostgresClient
 
 /// Conversations and distinct persons per group under ROLLUP, counted in the client.
@@ -139,6 +138,8 @@ struct DistinctRollup {
     /// At most this many key columns: each column's code takes 16 bits of a row's group.
     static let maxColumns = 4
     static let bitsPerColumn: UInt64 = 16
+    /// One column's code within a packed group.
+    static let codeMask: UInt64 = (1 << bitsPerColumn) - 1
 
     /// Whether the COPY's header has been read (it comes before the first row).
     private var started = false
@@ -201,11 +202,10 @@ struct DistinctRollup {
         precondition(other.columns.count == columns.count)
         let n = columns.count
         let maps = columns.indices.map { c in other.columns[c].values.map { columns[c].code(value: $0) } }
-        let mask: UInt64 = (1 << Self.bitsPerColumn) - 1
         let ids = other.groupIDs.groups.map { packed -> UInt64 in
             var g: UInt64 = 0
             for c in 0..<n {
-                let code = Int(packed >> (Self.bitsPerColumn * UInt64(n - 1 - c)) & mask)
+                let code = Int(packed >> (Self.bitsPerColumn * UInt64(n - 1 - c)) & Self.codeMask)
                 g = g << Self.bitsPerColumn | UInt64(maps[c][code])
             }
             return UInt64(groupIDs.id(g))
@@ -279,7 +279,6 @@ struct DistinctRollup {
         anonymous = []
 
         // Conversations of each prefix group (sums of the full groups), every level.
-        let mask: UInt64 = (1 << Self.bitsPerColumn) - 1
         var result: [Group] = []
         for l in stride(from: n, through: 0, by: -1) {
             var sums = [Int](repeating: 0, count: prefixes[l].count)
@@ -287,7 +286,7 @@ struct DistinctRollup {
             for (i, p) in prefixes[l].enumerated() {
                 var keys = [UInt32?](repeating: nil, count: n)
                 for k in 0..<l {
-                    keys[k] = UInt32(p >> (Self.bitsPerColumn * UInt64(l - 1 - k)) & mask)
+                    keys[k] = UInt32(p >> (Self.bitsPerColumn * UInt64(l - 1 - k)) & Self.codeMask)
                 }
                 result.append(Group(keys: keys, conversations: sums[i], persons: persons[l][i],
                                     niveau: (1 << (n - l)) - 1))
@@ -319,18 +318,17 @@ extension GroupedQuery {
     /// cost 0.2 s of a 1 s report.)
     ///
     /// nil when the client should not count: more than four key columns, or more than `maxRows`
-    /// rows by the planner's estimate. The rows are held while they are counted (24 bytes each,
+    /// rows by the planner's `estimate` (`Reports.plan`). The rows are held while they are counted (24 bytes each,
     /// the second half's twice while the halves are put together): over all ten years of a 10M
     /// warehouse that would be some 210 MB, for a time no better than PostgreSQL's own count
     /// (docs/performance.md).
-    func rollupCountedInClient(_ conn: PGConnection, filter: String, split: (first: String, second: String)? = nil,
+    func rollupCountedInClient(_ conn: PGConnection, filter: String, estimate: Int?, split: (first: String, second: String)? = nil,
                                second: (() throws -> PGConnection?)? = nil, maxRows: Int) throws -> [RollupRow]? {
         guard groups.count <= DistinctRollup.maxColumns else { return nil }
         func rowsSQL(_ filter: String) -> String {
             "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
                 + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
         }
-        let estimate = Self.estimatedRows(try conn.scalar("EXPLAIN " + rowsSQL(filter)) ?? "")
         guard let estimate, estimate <= maxRows else { return nil }
         let textColumns = groups.map(\.keyIsText)
         func read(_ conn: PGConnection, _ filter: String, expected: Int) throws -> DistinctRollup {
@@ -348,15 +346,9 @@ extension GroupedQuery {
         // halves). Without a second connection one connection reads it all.
         var rollup: DistinctRollup
         if let split, let other = try second?() {
-            let reading = Concurrently(UncheckedBox(other)) { try read($0, split.second, expected: estimate / 2) }
-            do {
-                rollup = try read(conn, split.first, expected: estimate)
-            } catch {
-                _ = try? reading.result()
-                throw error
-            }
-            rollup.absorb(try reading.result())
-            _ = try? other.execute("COMMIT")
+            let halves = try bothHalves(conn, other, split) { try read($0, $1, expected: estimate / 2) }
+            rollup = halves.first
+            rollup.absorb(halves.second)
         } else {
             rollup = try read(conn, filter, expected: estimate)
         }
@@ -417,33 +409,5 @@ extension GroupedQuery {
             }
             return out + "\""
         }.joined(separator: ",") + "}"
-    }
-}
-
-/// Runs one piece of work on its own thread (with its own connection) while the caller does
-/// another; `result()` waits for it.
-final class Concurrently<T>: @unchecked Sendable {
-    private let done = NSCondition()
-    private var outcome: Result<UncheckedBox<T>, Error>?
-
-    init(_ conn: UncheckedBox<PGConnection>, _ work: @escaping (PGConnection) throws -> T) {
-        let box = UncheckedBox(work)
-        let thread = Thread { [self] in
-            let result = Result { UncheckedBox(try box.value(conn.value)) }
-            done.lock()
-            outcome = result
-            done.signal()
-            done.unlock()
-        }
-        thread.start()
-    }
-
-    /// Waits for the work; its value or its error.
-    func result() throws -> T {
-        done.lock()
-        while outcome == nil { done.wait() }
-        let result = outcome!
-        done.unlock()
-        return try result.get().value
     }
 }

@@ -268,56 +268,17 @@ public struct Reports {
     /// The same for one period, with its date keys written in (for COPY, which takes no parameters).
     static func current(_ p: Period?) -> String {
         let b = bounds(p)
-        return current.replacingOccurrences(of: "$1", with: b[0]!).replacingOccurrences(of: "$2", with: b[1]!)
+        return current(from: b[0]!, to: b[1]!)
+    }
+
+    /// The same between two date keys.
+    static func current(from: String, to: String) -> String {
+        current.replacingOccurrences(of: "$1", with: from).replacingOccurrences(of: "$2", with: to)
     }
 
     /// The period's bounds as date-key parameters ($1, $2).
     static func bounds(_ p: Period?) -> [String?] {
         [String(p?.from.key ?? 19000101), String(p?.to.key ?? 20991231)]
-    }
-
-    /// The period's current conversations as two filters of about equal size, for two
-    /// connections to read at once. When PostgreSQL would read the period by scanning the whole
-    /// table (a long period), the halves are the table's first and second half of blocks, so
-    /// each connection scans one; when it reads an index range (a shorter period), they are the
-    /// days up to and after the day halfway between the period's first and last conversation
-    /// (the facts lie in date order, so each half is a range of adjacent blocks). nil without a
-    /// helper connection, or when there is nothing to split.
-    func halves(_ p: Period?) throws -> (first: String, second: String)? {
-        guard helper != nil else { return nil }
-        let filter = Self.current(p)
-        let plan = try conn.scalar("EXPLAIN SELECT 1 FROM samtaler.fact_samtale f WHERE \(filter)") ?? ""
-        guard let estimate = GroupedQuery.estimatedRows(plan), estimate >= splitRows else { return nil }
-        if plan.hasPrefix("Seq Scan") {
-            let blocks = try conn.scalar("SELECT pg_relation_size('samtaler.fact_samtale') / current_setting('block_size')::bigint") ?? ""
-            guard let n = Int(blocks), n >= 2 else { return nil }
-            return ("\(filter) AND f.ctid < '(\(n / 2),0)'", "\(filter) AND f.ctid >= '(\(n / 2),0)'")
-        }
-        let b = Self.bounds(p)
-        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(filter)")
-        guard let lo = range.int(0, 0), let hi = range.int(0, 1),
-              let first = CivilDate(year: lo / 10000, month: lo / 100 % 100, day: lo % 100),
-              let last = CivilDate(year: hi / 10000, month: hi / 100 % 100, day: hi % 100), first < last else { return nil }
-        let mid = CivilDate(daysSinceEpoch: (first.daysSinceEpoch + last.daysSinceEpoch) / 2)
-        let next = CivilDate(daysSinceEpoch: mid.daysSinceEpoch + 1)
-        func days(_ from: String, _ to: String) -> String {
-            Self.current.replacingOccurrences(of: "$1", with: from).replacingOccurrences(of: "$2", with: to)
-        }
-        return (days(b[0]!, String(mid.key)), days(String(next.key), b[1]!))
-    }
-
-    /// A second connection that reads this report's snapshot, for the second half of a period;
-    /// nil without a helper or when it cannot connect (one connection then reads it all).
-    func secondConnection() throws -> PGConnection? {
-        guard let helper, let other = try? helper() else { return nil }
-        let snapshot = try conn.scalar("SELECT pg_export_snapshot()") ?? ""
-        do {
-            try other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            try other.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
-            return other
-        } catch {
-            return nil
-        }
     }
 
     static func describe(_ p: Period?) -> String {
@@ -344,8 +305,12 @@ public struct Reports {
         // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 2-3x
         // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
         // report in SQL alone; the tests compare the two.
-        var counted = sqlOnly ? nil : try query.rollupCountedInClient(conn, filter: Self.current(r.period), split: try halves(r.period),
-                                                                       second: secondConnection, maxRows: clientRowLimit)
+        var counted: [RollupRow]?
+        if !sqlOnly {
+            let plan = try plan(r.period)
+            counted = try query.rollupCountedInClient(conn, filter: Self.current(r.period), estimate: plan.rows,
+                                                      split: try halves(r.period, plan), second: secondConnection, maxRows: clientRowLimit)
+        }
         if counted == nil {
             let res = try conn.execute(query.sql, Self.bounds(r.period))
             counted = (0..<res.rowCount).map { i in
@@ -478,22 +443,13 @@ public struct Reports {
     /// the same outer query. PostgreSQL 15 runs no aggregate under ROLLUP in parallel; counts
     /// add up, so the halves give the same report (tested). nil: one query does it all.
     func formsInHalves(_ query: GroupedQuery, _ p: Period?) throws -> PGResult? {
-        guard !sqlOnly, let split = try halves(p), let other = try secondConnection() else { return nil }
+        guard !sqlOnly, helper != nil, let split = try halves(p, plan(p)), let other = try secondConnection() else { return nil }
         let keys = query.groups.map(\.key) + ["fs.star_gruppe_orden", "f.samtaleform_key"]
         func fine(_ filter: String) -> String {
             "SELECT \(keys.joined(separator: ", ")), count(*) FROM \(query.fact) \(query.joins.joined(separator: " ")) "
                 + "WHERE \(filter) GROUP BY \(keys.joined(separator: ", "))"
         }
-        let reading = Concurrently(UncheckedBox(other)) { try $0.execute(fine(split.second)) }
-        let first: PGResult
-        do {
-            first = try conn.execute(fine(split.first))
-        } catch {
-            _ = try? reading.result()
-            throw error
-        }
-        let second = try reading.result()
-        _ = try? other.execute("COMMIT")
+        let (first, second) = try bothHalves(conn, other, split) { try $0.execute(fine($1)) }
         var counts: [[String?]: Int] = [:]
         for res in [first, second] {
             for i in 0..<res.rowCount {
