@@ -48,14 +48,19 @@ import Testing
         """
 
     /// The same files both ways, with the full Bloom filter (few false positives), a small one
-    /// (about a third of first-seen keys take the staged path) and a tiny one (nearly all).
-    @Test(arguments: [27, 16, 8])
-    func theDirectPathBuildsWhatTheStagedPathBuilds(filterBits: Int) throws {
+    /// (about a third of first-seen keys take the staged path) and a tiny one (nearly all); and
+    /// with the window of waiting rows that later versions are folded into at its size, small
+    /// (some versions folded, the rest merged into written rows) and none (all merged).
+    @Test(arguments: [(27, 16_384), (16, 16_384), (8, 16_384), (27, 64), (27, 0)])
+    func theDirectPathBuildsWhatTheStagedPathBuilds(filterBits: Int, window: Int) throws {
         let staged = try TestWarehouse()
         let files = try Self.feed(in: staged)
         let viaStage = try staged.load(files) { $0.directFirstLoad = false }
         let direct = try TestWarehouse()
-        let viaDirect = try direct.load(files) { $0.firstLoadFilterLog2Bits = filterBits }
+        let viaDirect = try direct.load(files) {
+            $0.firstLoadFilterLog2Bits = filterBits
+            $0.firstLoadWindow = window
+        }
 
         #expect(viaStage.directLines == 0)
         #expect(viaDirect.directLines > 0)
@@ -80,10 +85,15 @@ import Testing
 
     /// The hand-made versions alone, on the direct path: each registration ends as the versioning
     /// rules say (docs/feed.md), worked out by hand.
-    @Test func versionsWithinAFirstLoadFollowTheRules() throws {
+    /// With the window, the later versions are folded into the waiting rows; without it, the merge
+    /// updates the written rows.
+    @Test(arguments: [16_384, 0])
+    func versionsWithinAFirstLoadFollowTheRules(window: Int) throws {
         let w = try TestWarehouse()
-        let s = try w.load([w.file("versions.jsonl", Self.versionLines())])
-        #expect(s.directLines == 6)   // the first line of V1 … V6; the unknown a-kasse is staged
+        let s = try w.load([w.file("versions.jsonl", Self.versionLines())]) { $0.firstLoadWindow = window }
+        // The lines of V1 … V6 (folded), or the first line of each (written, the rest merged); the
+        // unknown a-kasse is staged.
+        #expect(s.directLines == (window > 0 ? 11 : 6))
         #expect(s.new == 5 && s.changed == 0 && s.withdrawn == 2 && s.unchanged == 6)
         let day = "to_char(%@ AT TIME ZONE 'Europe/Copenhagen', 'MM-DD')"
         let rows = try w.string("""

@@ -13,6 +13,13 @@ import SamtalerFeed
 /// a newer version replaces the fact, an equal or older one leaves it (the line loaded first
 /// wins a tie, and the direct row was loaded first). The result is the warehouse the ordinary
 /// path builds; tests load the same feeds both ways and compare.
+///
+/// A direct row waits in a window of the last `window` first-seen registrations before it is
+/// written. A later version arriving while it waits is folded into it by the same rules the merge
+/// applies (the later `registreret` wins, the line loaded first wins a tie, the first
+/// registration is the earliest `registreret` of the versions that were not withdrawals), so
+/// the usual correction a few days after the original costs the server nothing instead of an
+/// update of a written row (docs/performance.md, "The first load's window").
 final class FirstLoad {
     private let conn: PGConnection
     private let encoder: StageRowEncoder
@@ -26,6 +33,41 @@ final class FirstLoad {
     private var nextKey: Int64
     /// Conversation rows written straight into the facts.
     var direct: Int { Int(nextKey - firstKey) }
+    /// Later versions folded into a waiting direct row.
+    private var folded = 0
+    /// Conversation lines that did not go through staging: the direct rows and the versions folded into them.
+    var directLines: Int { direct + folded }
+
+    /// A first-seen registration waiting to be written, with the versions folded into it: kept
+    /// as the bytes of its row, not as the `Registration` (holding thousands of those costs the
+    /// reading and the sending thread more time than encoding them again).
+    private struct Waiting {
+        let key: Key
+        /// The current version's `registreret`: the latest, the first loaded on a tie.
+        var registreret: Timestamp
+        /// The earliest `registreret` of the versions that were not withdrawals.
+        var firstRegistered: Timestamp?
+        /// The current version's row without its surrogate key, and its participants.
+        var fact: StageRowEncoder.DirectFact
+    }
+    /// The 16 bytes of a registration key, for the window's index.
+    private struct Key: Hashable {
+        let a: UInt64, b: UInt64
+        init(_ k: [UInt8]) {
+            var a: UInt64 = 0, b: UInt64 = 0
+            for i in 0..<8 { a = a << 8 | UInt64(k[i]); b = b << 8 | UInt64(k[8 + i]) }
+            self.a = a
+            self.b = b
+        }
+    }
+    private let window: Int
+    /// The window, oldest first from `head`; written rows leave it from the front.
+    private var waiting: [Waiting] = []
+    private var head = 0
+    /// Rows removed from the front of `waiting` so far.
+    private var removed = 0
+    /// Each waiting key's position among all rows that entered the window (`removed` + index).
+    private var position: [Key: Int] = [:]
 
     static let sequence = "pg_get_serial_sequence('samtaler.fact_samtale', 'samtale_key')"
 
@@ -37,10 +79,13 @@ final class FirstLoad {
 
     /// Starts the COPY into the facts. The surrogate keys are handed out here, from the fact's own
     /// sequence (the writer lock keeps every other writer away until `finish` moves it on).
-    init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filterLog2Bits: Int) throws {
+    init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filterLog2Bits: Int, window: Int) throws {
         self.conn = conn
         self.encoder = encoder
         self.batch = batch
+        self.window = max(window, 0)
+        waiting.reserveCapacity(2 * self.window + 1)
+        position.reserveCapacity(self.window + 1)
         seen = KeyFilter(log2Bits: filterLog2Bits)
         firstKey = Int64(try conn.scalar("SELECT nextval(\(Self.sequence))") ?? "") ?? 1
         nextKey = firstKey
@@ -51,19 +96,50 @@ final class FirstLoad {
         facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
     }
 
-    /// Takes one accepted line: into the facts, or aside for staging.
+    /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
+    /// version, or aside for staging.
     func add(_ r: Registration, noegle: [UInt8], seq: Int64) throws {
-        if r.registrering == .samtale, let indberetter = encoder.dimensions.indberetter[r.indberetter],
-           !seen.insert(noegle) {
-            let key = nextKey
-            try facts.withBuffer { encoder.encodeFact(r, key: key, noegle: noegle, indberetter: indberetter, batch: batch, into: &$0) }
-            if case .samtale(let s)? = r.body, !r.isWithdrawal, !s.deltagere.isEmpty {
-                try participants.withBuffer { encoder.encodeParticipants(s, key: key, batch: batch, into: &$0) }
+        if r.registrering == .samtale, let indberetter = encoder.dimensions.indberetter[r.indberetter] {
+            if !seen.insert(noegle) {
+                let key = Key(noegle)
+                position[key] = removed + waiting.count
+                waiting.append(Waiting(key: key, registreret: r.registreret, firstRegistered: r.isWithdrawal ? nil : r.registreret,
+                                       fact: encoder.directFact(r, noegle: noegle, indberetter: indberetter)))
+                if waiting.count - head > window { try writeOldest() }
+                return
             }
-            nextKey += 1
-        } else {
-            try staged.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
-            staged.rows += 1
+            if let p = position[Key(noegle)] {
+                // The merge's rules, for two versions in one run (sql/migrations/0004, merge_stage).
+                let i = p - removed
+                if !r.isWithdrawal { waiting[i].firstRegistered = min(waiting[i].firstRegistered ?? r.registreret, r.registreret) }
+                if r.registreret > waiting[i].registreret {
+                    waiting[i].registreret = r.registreret
+                    waiting[i].fact = encoder.directFact(r, noegle: noegle, indberetter: indberetter)
+                }
+                folded += 1
+                return
+            }
+        }
+        try staged.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
+        staged.rows += 1
+    }
+
+    /// Writes the oldest waiting row into the facts' COPY, with its participants, under the next key.
+    private func writeOldest() throws {
+        let w = waiting[head]
+        position[w.key] = nil
+        head += 1
+        let key = nextKey
+        try facts.withBuffer { encoder.encodeFact(w.fact, key: key, firstRegistered: w.firstRegistered, batch: batch, into: &$0) }
+        if !w.fact.participants.isEmpty {
+            try participants.withBuffer { encoder.encodeParticipants(w.fact, key: key, batch: batch, into: &$0) }
+        }
+        nextKey += 1
+        // The written rows leave the array once they are as many as the window.
+        if head > window {
+            waiting.removeFirst(head)
+            removed += head
+            head = 0
         }
     }
 
@@ -71,6 +147,7 @@ final class FirstLoad {
     /// the keys used (so the merge's own inserts get new ones), and copies in the participants and
     /// the staged lines.
     func finish() throws {
+        while head < waiting.count { try writeOldest() }
         try facts.finishBinary()
         _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
         if nextKey > firstKey {

@@ -25,7 +25,8 @@ public struct LoadSummary: Sendable, Equatable {
     public var streamSeconds = 0.0
     /// Of `seconds`: the set-based merge into the facts.
     public var mergeSeconds = 0.0
-    /// First load only: conversation lines that went straight into the facts (the rest were staged).
+    /// First load only: conversation lines that went straight into the facts, as a row or as a later
+    /// version folded into one before it was written (the rest were staged).
     public var directLines = 0
     public var status: Status = .published
     public var maxRejectRatio = 0.1

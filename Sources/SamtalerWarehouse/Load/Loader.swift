@@ -22,6 +22,9 @@ public struct LoadOptions: Sendable {
     public var directFirstLoad = true
     /// Size of the first load's Bloom filter, 2^n bits (tests make it tiny to force false positives).
     public var firstLoadFilterLog2Bits = 27
+    /// How many first-seen conversations wait before they are written, so that a later version
+    /// in the same run is folded into them instead of updating a written row (FirstLoad).
+    public var firstLoadWindow = 16_384
 
     public init(files: [String]) { self.files = files }
 }
@@ -83,7 +86,8 @@ public final class Loader {
             try conn.execute("SELECT samtaler.create_stage()")
             let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
-                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits) : nil
+                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits,
+                            window: options.firstLoadWindow) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads and validates; a second one pseudonymizes, encodes and sends
             // (Handoff): each accepted line goes to the first load or to staging.
@@ -105,7 +109,7 @@ public final class Loader {
             }
             try stage?.finish()
             try first?.finish()
-            summary.directLines = first?.direct ?? 0
+            summary.directLines = first?.directLines ?? 0
             summary.streamSeconds = Date().timeIntervalSince(started)
 
             let share = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0

@@ -103,43 +103,67 @@ struct StageRowEncoder {
         """
     static let participantColumns = "samtale_key, deltager_nr, deltagerrolle_key, deltagelsesform_key, batch_key"
 
-    /// Appends the finished fact row of a conversation registration seen for the first time (the
-    /// first load's direct path): what the merge would insert for it as the only version. In
-    /// COPY's binary format (the COPY starts with `BinaryRowWriter.header`): the server stores
-    /// the values as they come instead of parsing text, about 30 % less of its time per row
-    /// (docs/performance.md).
-    func encodeFact(_ r: Registration, key: Int64, noegle: [UInt8], indberetter: Int, batch: Int, into out: inout [UInt8]) {
-        var w = BinaryRowWriter(out: out)
-        out = []
-        w.int64(Int(key))
+    /// A conversation registration seen for the first time (the first load's direct path), as far
+    /// as it is known before the other versions in the run are: its fact row from
+    /// `registrering_noegle` to `videregivet_til_akasse` in COPY's binary format (starting with
+    /// the row's field count, still empty), and its participants' dimension keys.
+    struct DirectFact {
+        fileprivate let row: [UInt8]
+        fileprivate let fields: Int
+        /// deltagerrolle_key and deltagelsesform_key of each participant, in turn.
+        let participants: [Int]
+    }
+
+    func directFact(_ r: Registration, noegle: [UInt8], indberetter: Int) -> DirectFact {
+        var w = BinaryRowWriter(out: [])
         w.uuid(noegle)
         w.int32(indberetter)
         w.timestamp(r.registreret)
         w.bool(r.isWithdrawal)
-        var participants = 0
+        var participants: [Int] = []
         if case .samtale(let s)? = r.body {
             conversation(s, &w)
-            participants = s.deltagere.count
+            if !r.isWithdrawal && !s.deltagere.isEmpty {
+                participants.reserveCapacity(2 * s.deltagere.count)
+                for d in s.deltagere {
+                    participants.append(dimensions.deltagerrolle[d.rolle] ?? 0)
+                    participants.append(dimensions.deltagelsesform[d.deltagelsesform] ?? 0)
+                }
+            }
         } else {
             conversation(nil, &w)
         }
-        if r.isWithdrawal { w.null() } else { w.timestamp(r.registreret) }   // foerste_registreret
-        w.int16(participants)
+        return DirectFact(row: w.out, fields: w.fieldCount, participants: participants)
+    }
+
+    /// Appends the finished fact row of `f` under surrogate key `key`: what the merge would insert
+    /// for the registration. `firstRegistered` is the earliest `registreret` of its versions that
+    /// were not withdrawals (nil: none). In COPY's binary format (the COPY starts with
+    /// `BinaryRowWriter.header`): the server stores the values as they come instead of parsing
+    /// text, about 30 % less of its time per row (docs/performance.md).
+    func encodeFact(_ f: DirectFact, key: Int64, firstRegistered: Timestamp?, batch: Int, into out: inout [UInt8]) {
+        var w = BinaryRowWriter(out: out)
+        out = []
+        w.int64(Int(key))
+        w.append(fieldsOf: f.row, count: f.fields)
+        if let t = firstRegistered { w.timestamp(t) } else { w.null() }   // foerste_registreret
+        w.int16(f.participants.count / 2)
         w.int32(batch)
         w.end()
         out = w.out
     }
 
-    /// Appends the participant rows of conversation `key` (numbered from 1, as the merge does),
-    /// in COPY's binary format like the facts (the COPY starts with `BinaryRowWriter.header`).
-    func encodeParticipants(_ s: Samtale, key: Int64, batch: Int, into out: inout [UInt8]) {
+    /// Appends the participant rows of `f` under conversation key `key` (numbered from 1, as the
+    /// merge does), in COPY's binary format like the facts (the COPY starts with
+    /// `BinaryRowWriter.header`).
+    func encodeParticipants(_ f: DirectFact, key: Int64, batch: Int, into out: inout [UInt8]) {
         var w = BinaryRowWriter(out: out)
         out = []
-        for (i, d) in s.deltagere.enumerated() {
+        for i in 0..<f.participants.count / 2 {
             w.int64(Int(key))
             w.int16(i + 1)
-            w.int16(dimensions.deltagerrolle[d.rolle] ?? 0)
-            w.int16(dimensions.deltagelsesform[d.deltagelsesform] ?? 0)
+            w.int16(f.participants[2 * i])
+            w.int16(f.participants[2 * i + 1])
             w.int32(batch)
             w.end()
         }
@@ -233,11 +257,15 @@ struct BinaryRowWriter: CopyRowWriter {
         withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
+    /// A row begins with its field count, filled in by `end`.
+    private mutating func beginRow() {
+        guard countAt < 0 else { return }
+        countAt = out.count
+        out.append(0); out.append(0)
+    }
+
     private mutating func field(length: Int32) {
-        if countAt < 0 {
-            countAt = out.count
-            out.append(0); out.append(0)
-        }
+        beginRow()
         fields += 1
         big(length)
     }
@@ -277,6 +305,17 @@ struct BinaryRowWriter: CopyRowWriter {
     mutating func uuid(_ b: [UInt8]) {
         field(length: 16)
         out.append(contentsOf: b.prefix(16))
+    }
+
+    /// Fields written so far in the current row.
+    var fieldCount: Int { fields }
+
+    /// Appends the fields of `row`, the bytes of a row another writer began (its first two bytes,
+    /// the field count, are skipped), `count` fields in all.
+    mutating func append(fieldsOf row: [UInt8], count: Int) {
+        beginRow()
+        fields += count
+        out.append(contentsOf: row[2...])
     }
 
     mutating func end() {
