@@ -433,14 +433,18 @@ private struct Parser {
         i &+= 1
         let start = i
         // Fast path: no escapes; the bytes stay where they are. Eight bytes at a time while none
-        // of them is a quote, a backslash or a control character (found by the usual bit tricks;
-        // a hit goes on byte by byte below, which decides).
+        // of them is a quote, a backslash or a control character (found by the usual bit tricks).
+        // A borrow only runs upwards from a byte that matches, so the lowest flagged byte is the
+        // first that does: the loop below starts at it and decides.
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         while i &+ 8 <= n {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
             let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
-            let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-            if found & highs != 0 { break }
+            let found = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)) & highs
+            if found != 0 {
+                i &+= found.trailingZeroBitCount &>> 3
+                break
+            }
             i &+= 8
         }
         while i < n {

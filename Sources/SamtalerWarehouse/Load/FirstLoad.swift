@@ -43,6 +43,8 @@ final class FirstLoad {
     /// reading and the sending thread more time than encoding them again).
     private struct Waiting {
         let key: Key
+        /// The position of the next older waiting row whose key is in the same bucket (or -1).
+        let next: Int
         /// The current version's `registreret`: the latest, the first loaded on a tie.
         var registreret: Timestamp
         /// The earliest `registreret` of the versions that were not withdrawals.
@@ -51,7 +53,7 @@ final class FirstLoad {
         var fact: StageRowEncoder.DirectFact
     }
     /// The 16 bytes of a registration key, for the window's index.
-    private struct Key: Hashable {
+    private struct Key: Equatable {
         let a: UInt64, b: UInt64
         init(_ k: [UInt8]) {
             var a: UInt64 = 0, b: UInt64 = 0
@@ -64,10 +66,14 @@ final class FirstLoad {
     /// The window, oldest first from `head`; written rows leave it from the front.
     private var waiting: [Waiting] = []
     private var head = 0
-    /// Rows removed from the front of `waiting` so far.
+    /// Rows removed from the front of `waiting` so far. A row's position counts all rows that
+    /// entered the window before it: its index in `waiting` is its position minus `removed`.
     private var removed = 0
-    /// Each waiting key's position among all rows that entered the window (`removed` + index).
-    private var position: [Key: Int] = [:]
+    /// The window's index, a hash table chained through `Waiting.next`: for each bucket the
+    /// position of its newest row, -1 for none. A chain runs from newer to older rows, so it ends
+    /// at the first row already written; nothing is ever deleted. The keys are HMACs: their
+    /// first eight bytes are as good a hash as any.
+    private var buckets: [Int]
 
     static let sequence = "pg_get_serial_sequence('samtaler.fact_samtale', 'samtale_key')"
 
@@ -85,7 +91,9 @@ final class FirstLoad {
         self.batch = batch
         self.window = max(window, 0)
         waiting.reserveCapacity(2 * self.window + 1)
-        position.reserveCapacity(self.window + 1)
+        var n = 1
+        while n < 2 * self.window { n <<= 1 }
+        buckets = [Int](repeating: -1, count: n)
         seen = KeyFilter(log2Bits: filterLog2Bits)
         firstKey = Int64(try conn.scalar("SELECT nextval(\(Self.sequence))") ?? "") ?? 1
         nextKey = firstKey
@@ -100,17 +108,18 @@ final class FirstLoad {
     /// version, or aside for staging.
     func add(_ r: Registration, noegle: [UInt8], seq: Int64) throws {
         if r.registrering == .samtale, let indberetter = encoder.dimensions.indberetter[r.indberetter] {
+            let key = Key(noegle)
             if !seen.insert(noegle) {
-                let key = Key(noegle)
-                position[key] = removed + waiting.count
-                waiting.append(Waiting(key: key, registreret: r.registreret, firstRegistered: r.isWithdrawal ? nil : r.registreret,
+                let b = bucket(key)
+                waiting.append(Waiting(key: key, next: buckets[b], registreret: r.registreret,
+                                       firstRegistered: r.isWithdrawal ? nil : r.registreret,
                                        fact: encoder.directFact(r, noegle: noegle, indberetter: indberetter)))
+                buckets[b] = removed + waiting.count - 1
                 if waiting.count - head > window { try writeOldest() }
                 return
             }
-            if let p = position[Key(noegle)] {
+            if let i = waitingIndex(key) {
                 // The merge's rules, for two versions in one run (sql/migrations/0004, merge_stage).
-                let i = p - removed
                 if !r.isWithdrawal { waiting[i].firstRegistered = min(waiting[i].firstRegistered ?? r.registreret, r.registreret) }
                 if r.registreret > waiting[i].registreret {
                     waiting[i].registreret = r.registreret
@@ -124,10 +133,22 @@ final class FirstLoad {
         staged.rows += 1
     }
 
+    @inline(__always) private func bucket(_ key: Key) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
+
+    /// The index in `waiting` of the row with this key that has not been written yet, if any.
+    private func waitingIndex(_ key: Key) -> Int? {
+        var p = buckets[bucket(key)]
+        while p >= removed + head {
+            let i = p - removed
+            if waiting[i].key == key { return i }
+            p = waiting[i].next
+        }
+        return nil
+    }
+
     /// Writes the oldest waiting row into the facts' COPY, with its participants, under the next key.
     private func writeOldest() throws {
         let w = waiting[head]
-        position[w.key] = nil
         head += 1
         let key = nextKey
         try facts.withBuffer { encoder.encodeFact(w.fact, key: key, firstRegistered: w.firstRegistered, batch: batch, into: &$0) }

@@ -115,7 +115,10 @@ struct StageRowEncoder {
     }
 
     func directFact(_ r: Registration, noegle: [UInt8], indberetter: Int) -> DirectFact {
-        var w = BinaryRowWriter(out: [])
+        var row: [UInt8] = []
+        row.reserveCapacity(256)   // a row is 150-200 bytes: one allocation, no growing
+        var w = BinaryRowWriter(out: row)
+        row = []
         w.uuid(noegle)
         w.int32(indberetter)
         w.timestamp(r.registreret)
