@@ -94,6 +94,13 @@ import Testing
             // Over the row limit (by the planner's estimate) SQL counts: the same report.
             let limited = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 10).run(req)
             #expect(ReportFormat.json.render(limited) == ReportFormat.json.render(sql))
+            // Over the row limit, in pieces of whole periods of about 500 rows, one connection and
+            // two (the grand total's persons counted over all pieces): the same. Where the pieces
+            // cannot be made (one period; a piece over the limit) SQL counts.
+            for helper in [nil, { try PGConnection(w.conninfo) }] as [(() throws -> PGConnection)?] {
+                let inPieces = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 2000, helper: helper, chunkRows: 500).run(req)
+                #expect(ReportFormat.json.render(inPieces) == ReportFormat.json.render(sql), "pieces: \(period ?? "all") \(per) \(by.map(\.rawValue))")
+            }
             // Read in two halves on two connections (one snapshot), counted together: the same.
             // Halves of the table's blocks where PostgreSQL scans the whole table (index scans
             // off), halves of the days where it reads the date index (sequential scans off).
@@ -105,6 +112,21 @@ import Testing
             compared += client.rows.count
         }
         #expect(compared > 1000)
+        // The pieces those reports were counted in: whole periods, in order, covering the period.
+        let reports = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 2000, chunkRows: 500)
+        let months = try #require(try reports.pieces(nil, per: .month, rows: 8000))
+        #expect(months.count >= 8)
+        #expect(months.first?.contains("BETWEEN 19000101 AND ") == true && months.last?.hasSuffix("AND 20991231") == true)
+        for (a, b) in zip(months, months.dropFirst()) {
+            let end = try #require(Int(a.split(separator: " ").last ?? "")), start = try #require(Int(b.split(separator: " ").dropLast(2).last ?? ""))
+            #expect(start % 100 == 1 && CivilDate(key: end)?.adding(days: 1) == CivilDate(key: start), "\(a) | \(b)")
+        }
+        let quarters = try #require(try reports.pieces(try Period.parse("2025"), per: .quarter, rows: 4000))
+        #expect(quarters.count >= 2 && quarters.count <= 4)
+        for q in quarters.dropFirst() { #expect([101, 401, 701, 1001].contains(Int(q.split(separator: " ").dropLast(2).last ?? "")! % 10000)) }
+        #expect(try reports.pieces(try Period.parse("2025"), per: .year, rows: 4000) == nil)   // one period
+        #expect(try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 200, chunkRows: 500)
+            .pieces(nil, per: .month, rows: 8000) == nil)   // a piece over the limit
 
         // forms counted in halves on two connections and added up: the same as one query.
         let formsCases: [(String?, Reports.Granularity, [Reports.Breakdown])] = [

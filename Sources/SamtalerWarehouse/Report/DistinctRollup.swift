@@ -144,6 +144,12 @@ struct DistinctRollup {
     /// Whether the COPY's header has been read (it comes before the first row).
     private var started = false
 
+    /// When set, `groups()` also leaves the distinct persons in `persons`.
+    var keepPersons = false
+    /// After `groups()` with `keepPersons`: every distinct pseudonym, sorted, as two halves each
+    /// (high, low 64 bits).
+    private(set) var persons: [UInt64] = []
+
     /// One column per key, text or integer as its grouping is.
     init(textColumns: [Bool], expectedRows: Int = 0) {
         precondition(textColumns.count >= 1 && textColumns.count <= Self.maxColumns)
@@ -272,6 +278,10 @@ struct DistinctRollup {
             if first <= n {
                 for l in first...n { persons[l][Int(prefixIndex[l][r])] += 1 }
             }
+            if first == 0 && keepPersons {   // a person not met before (the rows are sorted by person)
+                self.persons.append(row.hi)
+                self.persons.append(row.lo)
+            }
             previous = row
         }
         rows = []
@@ -318,40 +328,90 @@ extension GroupedQuery {
     /// cost 0.2 s of a 1 s report.)
     ///
     /// nil when the client should not count: more than four key columns, or more than `maxRows`
-    /// rows by the planner's `estimate` (`Reports.plan`). The rows are held while they are counted (24 bytes each,
-    /// the second half's twice while the halves are put together): over all ten years of a 10M
-    /// warehouse that would be some 210 MB, for a time no better than PostgreSQL's own count
-    /// (docs/performance.md).
+    /// rows by the planner's `estimate` (`Reports.plan`). The rows are held while they are
+    /// counted (24 bytes each, the second half's twice while the halves are put together): a
+    /// larger period is counted in pieces (`rollupCountedInPieces`).
     func rollupCountedInClient(_ conn: PGConnection, filter: String, estimate: Int?, split: (first: String, second: String)? = nil,
                                second: (() throws -> PGConnection?)? = nil, maxRows: Int) throws -> [RollupRow]? {
         guard groups.count <= DistinctRollup.maxColumns else { return nil }
-        func rowsSQL(_ filter: String) -> String {
-            "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
-                + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
-        }
         guard let estimate, estimate <= maxRows else { return nil }
-        let textColumns = groups.map(\.keyIsText)
-        func read(_ conn: PGConnection, _ filter: String, expected: Int) throws -> DistinctRollup {
-            var rollup = DistinctRollup(textColumns: textColumns, expectedRows: expected + expected / 8)
-            var failure: WarehouseError?
-            try conn.copyOut("COPY (\(rowsSQL(filter))) TO STDOUT (FORMAT binary)") { message in
-                if failure == nil { do throws(WarehouseError) { try rollup.add(binaryMessage: message) } catch { failure = error } }
-            }
-            if let failure { throw failure }
-            return rollup
-        }
         // Two halves of the period at once (`Reports.halves`), the second on a connection that
         // reads the same snapshot: the server's part of reading (most of the report's time) runs
         // on two cores. The rows are counted together afterwards (a person may be in both
         // halves). Without a second connection one connection reads it all.
         var rollup: DistinctRollup
         if let split, let other = try second?() {
-            let halves = try bothHalves(conn, other, split) { try read($0, $1, expected: estimate / 2) }
+            let halves = try bothHalves(conn, other, split) { try readRollup($0, $1, expected: estimate / 2) }
             rollup = halves.first
             rollup.absorb(halves.second)
         } else {
-            rollup = try read(conn, filter, expected: estimate)
+            rollup = try readRollup(conn, filter, expected: estimate)
         }
+        return try rows(of: &rollup, conn)
+    }
+
+    /// As `rollupCountedInClient`, for a period too large to hold at once, in `pieces` of whole
+    /// report periods (`Reports.pieces`, in date order): each piece read and counted on its own,
+    /// two at a time when there is a `second` connection (in this report's snapshot; its
+    /// transaction ends here). Every group but the grand total lies within one period, so within
+    /// one piece, and comes out of its piece as it is, in order; the grand total adds up the
+    /// pieces' conversations and counts the persons of all pieces from their pseudonyms (kept
+    /// sorted, 16 bytes per person). Holds two pieces' rows at a time.
+    func rollupCountedInPieces(_ conn: PGConnection, pieces: [String], expected: Int,
+                               second: PGConnection?) throws -> [RollupRow]? {
+        guard groups.count <= DistinctRollup.maxColumns else { return nil }
+        defer { _ = try? second?.execute("COMMIT") }
+        let all = (1 << groups.count) - 1
+        var result: [RollupRow] = []
+        var conversations = 0
+        var persons = PersonSet()
+        // Each piece is read, counted and labelled on the connection that reads it (both in this
+        // report's snapshot), so two pieces are counted at once too.
+        func count(_ conn: PGConnection, _ filter: String) throws -> (rows: [RollupRow], persons: [UInt64]) {
+            var rollup = try readRollup(conn, filter, expected: expected)
+            rollup.keepPersons = true
+            let rows = try rows(of: &rollup, conn)
+            return (rows, rollup.persons)
+        }
+        func take(_ piece: (rows: [RollupRow], persons: [UInt64])) {
+            for row in piece.rows {
+                if row.niveau == all { conversations += row.conversations } else { result.append(row) }
+            }
+            persons.merge(sorted: piece.persons)
+        }
+        var i = 0
+        while i < pieces.count {
+            if let second, i + 1 < pieces.count {
+                let both = try atOnce(conn, second, (pieces[i], pieces[i + 1]), count)
+                take(both.first)
+                take(both.second)
+                i += 2
+            } else {
+                take(try count(conn, pieces[i]))
+                i += 1
+            }
+        }
+        result.append(RollupRow(labels: [String?](repeating: nil, count: groups.count), conversations: conversations,
+                                persons: persons.count, niveau: all))
+        return result
+    }
+
+    /// The rows of the groups' key columns and the pseudonym that `filter` selects, read with
+    /// COPY (binary) into a DistinctRollup.
+    private func readRollup(_ conn: PGConnection, _ filter: String, expected: Int) throws -> DistinctRollup {
+        let sql = "SELECT \((groups.map(\.key) + ["f.person_pseudonym"]).joined(separator: ", ")) "
+            + "FROM \(fact) \(joins.joined(separator: " ")) WHERE \(filter)"
+        var rollup = DistinctRollup(textColumns: groups.map(\.keyIsText), expectedRows: expected + expected / 8)
+        var failure: WarehouseError?
+        try conn.copyOut("COPY (\(sql)) TO STDOUT (FORMAT binary)") { message in
+            if failure == nil { do throws(WarehouseError) { try rollup.add(binaryMessage: message) } catch { failure = error } }
+        }
+        if let failure { throw failure }
+        return rollup
+    }
+
+    /// The counted groups of `rollup`, labelled and in this query's order.
+    private func rows(of rollup: inout DistinctRollup, _ conn: PGConnection) throws -> [RollupRow] {
         let counted = rollup.groups()
 
         // Per column, per code: the label and the rank of (sort, key) among the column's keys.
@@ -409,5 +469,47 @@ extension GroupedQuery {
             }
             return out + "\""
         }.joined(separator: ",") + "}"
+    }
+}
+
+/// Distinct persons over several pieces of a report: their pseudonyms, sorted, as two halves
+/// each (high, low 64 bits), in 16 parts by the top four bits, so that adding a piece's persons
+/// copies one part at a time (memory: the persons' 16 bytes each and one part's worth more).
+struct PersonSet {
+    private var parts = [[UInt64]](repeating: [], count: 16)
+    private(set) var count = 0
+
+    /// Adds the persons of `other` (sorted, distinct, as `DistinctRollup.persons`).
+    mutating func merge(sorted other: [UInt64]) {
+        var from = 0
+        while from < other.count {
+            let part = Int(other[from] >> 60)
+            var to = from
+            while to < other.count && Int(other[to] >> 60) == part { to += 2 }
+            count -= parts[part].count / 2
+            parts[part] = Self.merge(parts[part], other[from..<to])
+            count += parts[part].count / 2
+            from = to
+        }
+    }
+
+    private static func merge(_ keys: [UInt64], _ other: ArraySlice<UInt64>) -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(keys.count + other.count)
+        var i = 0, j = other.startIndex
+        while i < keys.count && j < other.endIndex {
+            let mine = (keys[i], keys[i + 1]), theirs = (other[j], other[j + 1])
+            if mine <= theirs {
+                out.append(mine.0); out.append(mine.1)
+                i += 2
+                if mine == theirs { j += 2 }   // the same person: once
+            } else {
+                out.append(theirs.0); out.append(theirs.1)
+                j += 2
+            }
+        }
+        out.append(contentsOf: keys[i...])
+        out.append(contentsOf: other[j...])
+        return out
     }
 }

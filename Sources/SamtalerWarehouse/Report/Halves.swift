@@ -36,6 +36,51 @@ extension Reports {
         return (Self.current(from: b[0]!, to: String(mid.key)), Self.current(from: String(next.key), to: b[1]!))
     }
 
+    /// A period too large to count at once (`clientRowLimit`), in pieces of whole report periods
+    /// (months, quarters or years: `per`) of about `chunkRows` conversations each, in date order,
+    /// as filters. The pieces cut the days from the period's first to its last conversation into
+    /// equal parts at the nearest period starts, so a piece holds about its share of the rows
+    /// when they are spread evenly over time; nil when that gives fewer than two pieces or a
+    /// piece whose share is over `clientRowLimit` (SQL then counts it all).
+    func pieces(_ p: Period?, per: Granularity, rows: Int) throws -> [String]? {
+        let wanted = (rows + chunkRows - 1) / max(chunkRows, 1)
+        guard wanted >= 2 else { return nil }
+        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(Self.current(p))")
+        guard let first = range.int(0, 0).flatMap(CivilDate.init(key:)), let last = range.int(0, 1).flatMap(CivilDate.init(key:)),
+              first < last else { return nil }
+        // The starts of the report's periods after the one of the first conversation, up to the last.
+        let months = per == .month ? 1 : per == .quarter ? 3 : 12
+        var starts: [CivilDate] = []
+        var y = first.year, m = (first.month - 1) / months * months + 1
+        while true {
+            m += months
+            if m > 12 { m -= 12; y += 1 }
+            guard let start = CivilDate(year: y, month: m, day: 1), start <= last else { break }
+            starts.append(start)
+        }
+        let from = first.daysSinceEpoch, span = last.daysSinceEpoch - from + 1
+        var cuts: [CivilDate] = []
+        for i in 1..<wanted {
+            let target = from + span * i / wanted
+            // The targets rise, so do their nearest starts: a repeated one is left out.
+            if let start = starts.min(by: { abs($0.daysSinceEpoch - target) < abs($1.daysSinceEpoch - target) }),
+               cuts.last != start {
+                cuts.append(start)
+            }
+        }
+        guard !cuts.isEmpty else { return nil }
+        let edges = [first] + cuts + [last.adding(days: 1)]
+        for (a, b) in zip(edges, edges.dropFirst()) where (b.daysSinceEpoch - a.daysSinceEpoch) * rows / span > clientRowLimit {
+            return nil
+        }
+        // The outer pieces reach the period's own bounds.
+        let b = Self.bounds(p)
+        return (0...cuts.count).map { i in
+            Self.current(from: i == 0 ? b[0]! : String(cuts[i - 1].key),
+                         to: i == cuts.count ? b[1]! : String(cuts[i].adding(days: -1).key))
+        }
+    }
+
     /// A second connection that reads this report's snapshot, for the second half of a period;
     /// nil without a helper or when it cannot connect (one connection then reads it all).
     func secondConnection() throws -> PGConnection? {
@@ -55,6 +100,15 @@ extension Reports {
 /// `Reports.secondConnection`) on a thread of its own, whose read-only transaction ends after.
 func bothHalves<T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first: String, second: String),
                    _ work: @escaping (PGConnection, String) throws -> T) throws -> (first: T, second: T) {
+    let both = try atOnce(conn, other, split, work)
+    _ = try? other.execute("COMMIT")
+    return both
+}
+
+/// Runs `work` for both filters at once: the first on `conn` here, the second on `other` on a
+/// thread of its own. On an error the other's work is waited for before it is thrown.
+func atOnce<T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first: String, second: String),
+               _ work: @escaping (PGConnection, String) throws -> T) throws -> (first: T, second: T) {
     let reading = Concurrently(UncheckedBox(other)) { try work($0, split.second) }
     let first: T
     do {
@@ -63,9 +117,7 @@ func bothHalves<T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first:
         _ = try? reading.result()
         throw error
     }
-    let second = try reading.result()
-    _ = try? other.execute("COMMIT")
-    return (first, second)
+    return (first, try reading.result())
 }
 
 /// Runs one piece of work on its own thread (with its own connection) while the caller does

@@ -228,13 +228,17 @@ public struct Reports {
     /// Periods of at least this many rows (estimated) are read in two halves when there is a helper.
     let splitRows: Int
 
+    /// Over `clientRowLimit`, volumes counts in pieces of whole periods of about this many rows.
+    let chunkRows: Int
+
     public init(conn: PGConnection, sqlOnly: Bool = false, clientRowLimit: Int = 4_000_000,
-                helper: (() throws -> PGConnection)? = nil, splitRows: Int = 200_000) {
+                helper: (() throws -> PGConnection)? = nil, splitRows: Int = 200_000, chunkRows: Int = 500_000) {
         self.conn = conn
         self.sqlOnly = sqlOnly
         self.clientRowLimit = clientRowLimit
         self.helper = helper
         self.splitRows = splitRows
+        self.chunkRows = chunkRows
     }
 
     public func run(_ request: Request) throws(WarehouseError) -> ReportTable {
@@ -308,8 +312,16 @@ public struct Reports {
         var counted: [RollupRow]?
         if !sqlOnly {
             let plan = try plan(r.period)
-            counted = try query.rollupCountedInClient(conn, filter: Self.current(r.period), estimate: plan.rows,
-                                                      split: try halves(r.period, plan), second: secondConnection, maxRows: clientRowLimit)
+            if let rows = plan.rows, rows > clientRowLimit {
+                // Too many rows to hold at once: piece by piece, each piece whole periods.
+                if let pieces = try pieces(r.period, per: r.per, rows: rows) {
+                    counted = try query.rollupCountedInPieces(conn, pieces: pieces, expected: rows / pieces.count,
+                                                              second: try secondConnection())
+                }
+            } else {
+                counted = try query.rollupCountedInClient(conn, filter: Self.current(r.period), estimate: plan.rows,
+                                                          split: try halves(r.period, plan), second: secondConnection, maxRows: clientRowLimit)
+            }
         }
         if counted == nil {
             let res = try conn.execute(query.sql, Self.bounds(r.period))
