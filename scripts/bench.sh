@@ -29,7 +29,16 @@ load() {
 
 echo "== feeds" >&2
 [ -f "$dir/feed-$ROWS.jsonl" ] || $B generate --rows "$ROWS" --seed 42 --invalid-share 0 --out "$dir/feed-$ROWS.jsonl" >&2
-[ -f "$dir/incr-20000.jsonl" ] || $B generate --rows 20000 --seed 4242 --invalid-share 0 --from 2026-01-01 --to 2026-01-31 --out "$dir/incr-20000.jsonl" >&2
+# Three nights' increments (January, February, March 2026), loaded one after the other: the
+# median of the three is judged (one load of a second or so is mostly noise on a shared machine).
+incrs=("$dir/incr-20000.jsonl" "$dir/incr-20000-2.jsonl" "$dir/incr-20000-3.jsonl")
+[ -f "${incrs[0]}" ] || $B generate --rows 20000 --seed 4242 --invalid-share 0 --from 2026-01-01 --to 2026-01-31 --out "${incrs[0]}" >&2
+[ -f "${incrs[1]}" ] || $B generate --rows 20000 --seed 4243 --invalid-share 0 --from 2026-02-01 --to 2026-02-28 --out "${incrs[1]}" >&2
+[ -f "${incrs[2]}" ] || $B generate --rows 20000 --seed 4244 --invalid-share 0 --from 2026-03-01 --to 2026-03-31 --out "${incrs[2]}" >&2
+# stats → "median min max" of the numbers on standard input, one per line
+stats() { sort -n | awk '{ a[NR] = $1 } END { printf "%s %s %s", a[int((NR + 1) / 2)], a[1], a[NR] }'; }
+# nights DB → "median min max" of the three increments into DB
+nights() { local ts=() f t; for f in "${incrs[@]}"; do read -r t _ < <(load "$f" "$1"); ts+=("$t"); done; printf '%s\n' "${ts[@]}" | stats; }
 
 echo "== 1. full load of $ROWS lines into an empty warehouse" >&2
 fresh_db bench_load
@@ -62,7 +71,7 @@ vacuum() { local s; s=$(now); psql_ -d "$1" -c "VACUUM ANALYZE"; secs "$s" "$(no
 t_vac1=$(vacuum bench_load)
 
 echo "== 3. nightly increment of 20,000 lines into $ROWS" >&2
-read -r t_incr1 _ < <(load "$dir/incr-20000.jsonl" bench_load)
+t_incr1=$(nights bench_load)
 
 echo "== 4. reports over the $ROWS-line warehouse" >&2
 # rep DB RUNS COMMAND… → "median min max" of RUNS runs (the first one, after the load, included):
@@ -70,7 +79,7 @@ echo "== 4. reports over the $ROWS-line warehouse" >&2
 rep() {
   local db=$1 n=$2 ts=() s k; shift 2
   for ((k = 0; k < n; k++)); do s=$(now); "$@" --database "dbname=$db" > /dev/null; ts+=("$(secs "$s" "$(now)")"); done
-  printf '%s\n' "${ts[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%s %s %s", a[int((NR + 1) / 2)], a[1], a[NR] }'
+  printf '%s\n' "${ts[@]}" | stats
 }
 # "0.84 s (0.79-1.09)": the median and the range
 shown() { set -- $1; if [ "$2" = "$3" ]; then echo "$1 s"; else echo "$1 s ($2-$3)"; fi; }
@@ -87,16 +96,16 @@ if [ "$LARGE" -gt 0 ]; then
   fresh_db bench_large
   read -r t_large rss_large < <(load "$dir/feed-$LARGE.jsonl" bench_large)
   t_vac10=$(vacuum bench_large)
-  read -r t_incr10 _ < <(load "$dir/incr-20000.jsonl" bench_large)
+  t_incr10=$(nights bench_large)
   t_vol10=$(rep bench_large $RUNS $B report volumes --period 2025 --per month --by samtaletype,indberetter)
-  t_vol10all=$(rep bench_large 1 $B report volumes --per month --by samtaletype,indberetter)   # 20 s: once
+  t_vol10all=$(rep bench_large $RUNS $B report volumes --per month --by samtaletype,indberetter)
   t_forms10=$(rep bench_large $RUNS $B report forms --period 2025 --per quarter)
   t_ext10=$(rep bench_large $RUNS $B extract --period 2025Q1 --out "$dir/extract")
 fi
 
 echo
 echo "samtaler bench on $(nproc) cores, $(date -u +%F), feed of $ROWS lines (no invalid lines), PostgreSQL $(psql_ -d postgres -At -c 'SHOW server_version')"
-echo "reports and extracts: the median of $RUNS runs, the fastest and slowest in parentheses (the all-years volumes once)"
+echo "reports and extracts: the median of $RUNS runs, increments: the median of three nights, the fastest and slowest in parentheses"
 printf '| %-58s | %-22s | %-16s | %-4s |\n' "figure" "measured" "target" "met"
 printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..18})" "------"
 row() { printf '| %-58s | %-22s | %-16s | %-4s |\n' "$1" "$2" "$3" "$4"; }
@@ -106,7 +115,8 @@ row "1. load / floor" "${ratio_floor}x" "<= 1.5x" "$(met "$ratio_floor" 1.5)"
 row "2. jsonb staging + INSERT ... SELECT (samtaler only)" "${t_alt} s (${alt_rows} vs ${our_rows} rows)" "-" "-"
 row "2. samtaler load speed-up over it" "${speedup}x" ">= 5x (aim 10x)" "$(awk -v s="$speedup" 'BEGIN { print (s >= 5) ? "yes" : "NO" }')"
 row "   VACUUM ANALYZE after the full load ($ROWS)" "${t_vac1} s" "-" "-"
-row "3. increment 20,000 lines into $ROWS" "${t_incr1} s" "< 2 s" "$(met "$t_incr1" 2)"
+i1=$(median "$t_incr1")
+row "3. increment 20,000 lines into $ROWS" "$(shown "$t_incr1")" "< 2 s" "$(met "$i1" 2)"
 row "4. report volumes month x samtaletype x indberetter ($ROWS)" "$(shown "$t_vol1")" "< 1 s" "$(met "$(median "$t_vol1")" 1)"
 row "4. report forms by quarter ($ROWS)" "$(shown "$t_forms1")" "< 1 s" "$(met "$(median "$t_forms1")" 1)"
 row "4. extract of a quarter ($ROWS)" "$(shown "$t_ext1")" "< 2 s" "$(met "$(median "$t_ext1")" 2)"
@@ -114,7 +124,8 @@ row "5. peak RSS of the load, $ROWS lines" "${rss_load} MB" "<= 150 MB" "$(met "
 if [ "$LARGE" -gt 0 ]; then
   row "1. full load, $LARGE lines (wall)" "${t_large} s" "-" "-"
   row "   VACUUM ANALYZE after the full load ($LARGE)" "${t_vac10} s" "-" "-"
-  row "3. increment 20,000 lines into $LARGE" "${t_incr10} s" "< 2 s, <= 1.2x of $ROWS case" "$(met "$t_incr10" 2)/$(met "$t_incr10" "$(awk -v a="$t_incr1" 'BEGIN{print a*1.2}')")"
+  i10=$(median "$t_incr10")
+  row "3. increment 20,000 lines into $LARGE" "$(shown "$t_incr10")" "< 2 s, <= 1.2x of $ROWS case" "$(met "$i10" 2)/$(met "$i10" "$(awk -v a="$i1" 'BEGIN{print a*1.2}')")"
   row "4. report volumes, year 2025 ($LARGE)" "$(shown "$t_vol10")" "< 1 s" "$(met "$(median "$t_vol10")" 1)"
   row "4. report volumes, all 10 years, 120 months ($LARGE)" "$(shown "$t_vol10all")" "< 1 s" "$(met "$(median "$t_vol10all")" 1)"
   row "4. report forms by quarter, 2025 ($LARGE)" "$(shown "$t_forms10")" "< 1 s" "$(met "$(median "$t_forms10")" 1)"
