@@ -50,6 +50,29 @@ import Testing
         #expect(try w.int("SELECT count(*) FROM samtaler.fact_samtale WHERE batch_key <> $1", [String(s.batch)]) == 0)
     }
 
+    /// An ordinary load inserts its new conversations in the order their lines were loaded (the
+    /// merge looks their keys up in key order since migration 0009, but inserts by line): a
+    /// night's facts lie on disk, and get their keys, by date as the feed gives them.
+    @Test func newConversationsAreInsertedInLoadOrder() throws {
+        let w = try TestWarehouse()
+        try w.load([w.file("first.jsonl", [Line.samtale(id: "F1")])])
+        let lines = (1...300).map { i in
+            let day = String(format: "2025-04-%02d", 1 + (i - 1) / 12)
+            return Line.samtale(id: "N\(i)", registreret: day + "T12:00:00+02:00", afholdt: day)
+        }
+        let s = try w.load([w.file("night.jsonl", lines)])
+        #expect(s.new == 300 && s.directLines == 0)
+        let batch = String(s.batch)
+        #expect(try w.int("SELECT count(DISTINCT afholdt_dato_key) FROM samtaler.fact_samtale WHERE batch_key = $1", [batch]) == 25)
+        // In key order the dates never go back.
+        #expect(try w.int("""
+            SELECT count(*) FROM (
+              SELECT afholdt_dato_key < lag(afholdt_dato_key) OVER (ORDER BY samtale_key) AS back
+              FROM samtaler.fact_samtale WHERE batch_key = $1) x
+            WHERE back
+            """, [batch]) == 0)
+    }
+
     @Test func loadingTheSameFilesAgainChangesNothing() throws {
         let w = try TestWarehouse()
         let f = w.file("feed.jsonl", [Line.samtale(id: "A1"), Line.samtale(id: "A2", form: "TELEFONISK"),

@@ -6,7 +6,7 @@ import SamtalerFeed
 /// reference data of `sql/reference/` into the dimensions. Safe to run again.
 public struct Migrator {
     /// The schema version this binary was written for: the highest migration number it knows.
-    public static let schemaVersion = 8
+    public static let schemaVersion = 9
     /// The advisory lock every writer (load, migrate) takes, so two never interleave.
     public static let writerLockKey: Int64 = 0x5341_4D54_414C_4552  // "SAMTALER"
 
