@@ -42,7 +42,7 @@ final class FirstLoad {
     /// as the bytes of its row, not as the `Registration` (holding thousands of those costs the
     /// reading and the sending thread more time than encoding them again).
     private struct Waiting {
-        let key: Key
+        let key: RegistrationKey
         /// The position of the next older waiting row whose key is in the same bucket (or -1).
         let next: Int
         /// The current version's `registreret`: the latest, the first loaded on a tie.
@@ -51,16 +51,6 @@ final class FirstLoad {
         var firstRegistered: Timestamp?
         /// The current version's row without its surrogate key, and its participants.
         var fact: StageRowEncoder.DirectFact
-    }
-    /// The 16 bytes of a registration key, for the window's index.
-    private struct Key: Equatable {
-        let a: UInt64, b: UInt64
-        init(_ k: [UInt8]) {
-            var a: UInt64 = 0, b: UInt64 = 0
-            for i in 0..<8 { a = a << 8 | UInt64(k[i]); b = b << 8 | UInt64(k[8 + i]) }
-            self.a = a
-            self.b = b
-        }
     }
     private let window: Int
     /// The window, oldest first from `head`; written rows leave it from the front.
@@ -108,8 +98,8 @@ final class FirstLoad {
     /// version, or aside for staging.
     func add(_ r: Registration, noegle: [UInt8], seq: Int64) throws {
         if r.registrering == .samtale, let indberetter = encoder.dimensions.indberetter[r.indberetter] {
-            let key = Key(noegle)
-            if !seen.insert(noegle) {
+            let key = RegistrationKey(noegle)
+            if !seen.insert(key) {
                 let b = bucket(key)
                 waiting.append(Waiting(key: key, next: buckets[b], registreret: r.registreret,
                                        firstRegistered: r.isWithdrawal ? nil : r.registreret,
@@ -133,10 +123,10 @@ final class FirstLoad {
         staged.rows += 1
     }
 
-    @inline(__always) private func bucket(_ key: Key) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
+    @inline(__always) private func bucket(_ key: RegistrationKey) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
 
     /// The index in `waiting` of the row with this key that has not been written yet, if any.
-    private func waitingIndex(_ key: Key) -> Int? {
+    private func waitingIndex(_ key: RegistrationKey) -> Int? {
         var p = buckets[bucket(key)]
         while p >= removed + head {
             let i = p - removed

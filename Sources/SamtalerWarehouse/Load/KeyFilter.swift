@@ -18,15 +18,9 @@ struct KeyFilter {
         mask = UInt64(bits - 1)
     }
 
-    /// Adds `key` (at least 16 bytes); true when it was perhaps there already.
-    mutating func insert(_ key: [UInt8]) -> Bool {
-        precondition(key.count >= 16)
-        var h1: UInt64 = 0, h2: UInt64 = 0
-        for i in 0..<8 {
-            h1 = h1 << 8 | UInt64(key[i])
-            h2 = h2 << 8 | UInt64(key[8 + i])
-        }
-        h2 |= 1
+    /// Adds `key`; true when it was perhaps there already.
+    mutating func insert(_ key: RegistrationKey) -> Bool {
+        let h1 = key.a, h2 = key.b | 1
         var present = true
         words.withUnsafeMutableBufferPointer { w in
             var h = h1
@@ -38,5 +32,19 @@ struct KeyFilter {
             }
         }
         return present
+    }
+}
+
+/// The first 16 bytes of a registration's natural key (an HMAC) as two integers: the Bloom
+/// filter's hash functions and the first load's window index.
+struct RegistrationKey: Equatable {
+    let a: UInt64, b: UInt64
+
+    init(_ k: [UInt8]) {
+        precondition(k.count >= 16)
+        var a: UInt64 = 0, b: UInt64 = 0
+        for i in 0..<8 { a = a << 8 | UInt64(k[i]); b = b << 8 | UInt64(k[8 + i]) }
+        self.a = a
+        self.b = b
     }
 }

@@ -21,19 +21,34 @@ extension Reports {
     /// there is nothing to split.
     func halves(_ p: Period?, _ plan: (line: String, rows: Int?)) throws -> (first: String, second: String)? {
         guard helper != nil, let rows = plan.rows, rows >= splitRows else { return nil }
-        let filter = Self.current(p)
         if plan.line.hasPrefix("Seq Scan") {
+            let filter = Self.current(p)
             let blocks = try conn.scalar("SELECT pg_relation_size('samtaler.fact_samtale') / current_setting('block_size')::bigint") ?? ""
             guard let n = Int(blocks), n >= 2 else { return nil }
             return ("\(filter) AND f.ctid < '(\(n / 2),0)'", "\(filter) AND f.ctid >= '(\(n / 2),0)'")
         }
-        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(filter)")
+        guard let (first, last) = try days(p) else { return nil }
+        let mid = CivilDate(daysSinceEpoch: (first.daysSinceEpoch + last.daysSinceEpoch) / 2)
+        let parts = Self.current(p, cutAt: [mid.adding(days: 1)])
+        return (parts[0], parts[1])
+    }
+
+    /// The first and last day of the period's current conversations; nil when they are fewer than two days.
+    private func days(_ p: Period?) throws -> (first: CivilDate, last: CivilDate)? {
+        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(Self.current(p))")
         guard let first = range.int(0, 0).flatMap(CivilDate.init(key:)), let last = range.int(0, 1).flatMap(CivilDate.init(key:)),
               first < last else { return nil }
-        let mid = CivilDate(daysSinceEpoch: (first.daysSinceEpoch + last.daysSinceEpoch) / 2)
-        let next = CivilDate(daysSinceEpoch: mid.daysSinceEpoch + 1)
-        let b = Self.bounds(p)
-        return (Self.current(from: b[0]!, to: String(mid.key)), Self.current(from: String(next.key), to: b[1]!))
+        return (first, last)
+    }
+
+    /// The period's current conversations as filters of consecutive days, a new one starting at
+    /// each of `cuts` (rising, inside the period); the first and last reach the period's bounds.
+    static func current(_ p: Period?, cutAt cuts: [CivilDate]) -> [String] {
+        let b = bounds(p)
+        return (0...cuts.count).map { i in
+            current(from: i == 0 ? b[0]! : String(cuts[i - 1].key),
+                    to: i == cuts.count ? b[1]! : String(cuts[i].adding(days: -1).key))
+        }
     }
 
     /// A period too large to count at once (`clientRowLimit`), in pieces of whole report periods
@@ -45,9 +60,7 @@ extension Reports {
     func pieces(_ p: Period?, per: Granularity, rows: Int) throws -> [String]? {
         let wanted = (rows + chunkRows - 1) / max(chunkRows, 1)
         guard wanted >= 2 else { return nil }
-        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(Self.current(p))")
-        guard let first = range.int(0, 0).flatMap(CivilDate.init(key:)), let last = range.int(0, 1).flatMap(CivilDate.init(key:)),
-              first < last else { return nil }
+        guard let (first, last) = try days(p) else { return nil }
         // The starts of the report's periods after the one of the first conversation, up to the last.
         let months = per == .month ? 1 : per == .quarter ? 3 : 12
         var starts: [CivilDate] = []
@@ -73,12 +86,7 @@ extension Reports {
         for (a, b) in zip(edges, edges.dropFirst()) where (b.daysSinceEpoch - a.daysSinceEpoch) * rows / span > clientRowLimit {
             return nil
         }
-        // The outer pieces reach the period's own bounds.
-        let b = Self.bounds(p)
-        return (0...cuts.count).map { i in
-            Self.current(from: i == 0 ? b[0]! : String(cuts[i - 1].key),
-                         to: i == cuts.count ? b[1]! : String(cuts[i].adding(days: -1).key))
-        }
+        return Self.current(p, cutAt: cuts)
     }
 
     /// A second connection that reads this report's snapshot, for the second half of a period;
