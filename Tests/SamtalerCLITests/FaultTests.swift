@@ -97,7 +97,7 @@ struct ServerFaultTests {
 
         // One batch row, fejlet, with the lines read before the session was lost, and the number
         // the error message gave.
-        let rows = try admin.execute("SELECT batch_key, status, read FROM samtaler.dim_batch")
+        let rows = try admin.execute("SELECT batch_key, status, laest FROM samtaler.dim_batch")
         try #require(rows.rowCount == 1, "expected one batch row, got \(rows.rowCount)")
         #expect(rows.value(0, 1) == "fejlet")
         #expect((rows.int(0, 2) ?? 0) > 0, "the failed row should count the lines read before the session was lost")

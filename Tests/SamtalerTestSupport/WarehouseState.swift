@@ -44,7 +44,7 @@ public enum WarehouseState {
     /// The batch table without keys and times, in batch order.
     public static func batches(_ c: PGConnection) throws -> [String] {
         let r = try c.execute("""
-            SELECT concat_ws(' ', status, array_to_string(filer, ','), read, accepted, rejected, new, changed, withdrawn, unchanged, rejected_by_rule::text)
+            SELECT concat_ws(' ', status, array_to_string(filer, ','), laest, accepteret, afvist, nye, aendrede, annullerede, uaendrede, afvist_pr_regel::text)
             FROM samtaler.dim_batch ORDER BY batch_key
             """)
         return (0..<r.rowCount).map { r.value($0, 0) ?? "" }

@@ -189,7 +189,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
         let batches = try WarehouseState.batches(victim.conn)
         if published {
             // An earlier run got through: this one changes nothing.
-            #expect(try victim.int("SELECT new + changed + withdrawn FROM samtaler.dim_batch ORDER BY batch_key DESC LIMIT 1") == 0)
+            #expect(try victim.int("SELECT nye + aendrede + annullerede FROM samtaler.dim_batch ORDER BY batch_key DESC LIMIT 1") == 0)
         } else {
             #expect(batches.last == afterBatch)
         }
@@ -506,7 +506,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
         let launched = Date()
         try w.faultLoad([feed])
         let ended = Date()
-        let r = try w.conn.execute("SELECT extract(epoch FROM startet)::float8, extract(epoch FROM afsluttet)::float8, seconds::float8 FROM samtaler.dim_batch")
+        let r = try w.conn.execute("SELECT extract(epoch FROM startet)::float8, extract(epoch FROM afsluttet)::float8, sekunder::float8 FROM samtaler.dim_batch")
         let startet = Double(r.value(0, 0) ?? "") ?? 0, afsluttet = Double(r.value(0, 1) ?? "") ?? 0, seconds = Double(r.value(0, 2) ?? "") ?? 0
         print("[fault] batch row: startet \(ms(startet - launched.timeIntervalSince1970)) and afsluttet \(ms(afsluttet - ended.timeIntervalSince1970)) from the process's launch and end; the run took \(ms(seconds))")
         #expect(seconds > 0.3, "the run is too short to tell")

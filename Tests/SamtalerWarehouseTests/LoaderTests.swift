@@ -44,7 +44,7 @@ import Testing
         #expect(mode?.intValue == 0o600)
 
         // The batch table keeps the same figures.
-        #expect(try w.string("SELECT status || ' ' || read || ' ' || accepted || ' ' || rejected || ' ' || new FROM samtaler.dim_batch WHERE batch_key = $1",
+        #expect(try w.string("SELECT status || ' ' || laest || ' ' || accepteret || ' ' || afvist || ' ' || nye FROM samtaler.dim_batch WHERE batch_key = $1",
                              [String(s.batch)]) == "publiceret 7 3 4 3")
         // Every fact row knows its batch.
         #expect(try w.int("SELECT count(*) FROM samtaler.fact_samtale WHERE batch_key <> $1", [String(s.batch)]) == 0)

@@ -1,16 +1,7 @@
--- 0007: a first load builds the visitation history once. merge_stage() rebuilds the history of
--- the persons whose staged registrations it applied, and on a first load finish_first_load()
--- rebuilds everyone's right after it: the first rebuild was wasted (0.4 s of a 1M first load;
--- docs/performance.md). The loader sets samtaler.visitation_after_merge for its first load's
--- merge (SET LOCAL: it ends with the transaction) and clears it before finish_first_load().
--- Every other caller sees the setting unset and rebuilds as before.
-ALTER FUNCTION samtaler.recompute_visitation(integer) RENAME TO recompute_visitation_now;
-
-CREATE FUNCTION samtaler.recompute_visitation(p_batch integer) RETURNS bigint
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF current_setting('samtaler.visitation_after_merge', true) = 'on' THEN
-        RETURN 0;
-    END IF;
-    RETURN samtaler.recompute_visitation_now(p_batch);
-END $$;
+-- 0007: a first load builds the visitation history once.
+--
+-- This migration wrapped recompute_visitation() in a function switched by a session setting.
+-- That is now an explicit parameter of merge_stage() (p_build_visitation; sql/definitions/
+-- 30_samtaler.merge_stage.sql), and migration 0010 drops the wrapper's leftovers. The file stays,
+-- empty, so that version 7 means the same in every warehouse.
+SELECT 1;

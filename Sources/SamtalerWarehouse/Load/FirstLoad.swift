@@ -88,7 +88,7 @@ final class FirstLoad {
         firstKey = Int64(try conn.scalar("SELECT nextval(\(Self.sequence))") ?? "") ?? 1
         nextKey = firstKey
         // The facts' secondary indexes are built after the COPY, not row by row during it
-        // (migration 0008): a COPY into the table with its primary key only takes half the time.
+        // (sql/definitions/41_samtaler.first_load_drop_indexes.sql): a COPY into the table with its primary key only takes half the time.
         // The table stays locked for this transaction; it has no rows for anyone to read yet.
         _ = try conn.scalar("SELECT samtaler.first_load_drop_indexes()")
         facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
@@ -109,7 +109,7 @@ final class FirstLoad {
                 return
             }
             if let i = waitingIndex(key) {
-                // The merge's rules, for two versions in one run (sql/migrations/0004, merge_stage).
+                // The merge's rules, for two versions in one run (sql/definitions/30_samtaler.merge_stage.sql).
                 if !r.isWithdrawal { waiting[i].firstRegistered = min(waiting[i].firstRegistered ?? r.registreret, r.registreret) }
                 if r.registreret > waiting[i].registreret {
                     waiting[i].registreret = r.registreret

@@ -133,10 +133,9 @@ public final class Loader {
             do {
                 defer { publishing?.finish() }
                 // A first load builds the visitation history of everyone after the merge
-                // (finish_first_load), so the merge leaves it alone (migration 0007).
-                if first != nil { try conn.execute("SET LOCAL samtaler.visitation_after_merge = on") }
-                let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1)",
-                                              [String(summary.batch)])
+                // (finish_first_load), so the merge leaves it alone.
+                let merged = try conn.execute("SELECT registrering, new, changed, withdrawn FROM samtaler.merge_stage($1, $2)",
+                                              [String(summary.batch), first == nil ? "true" : "false"])
                 for i in 0..<merged.rowCount {
                     summary.byRegistrering[merged.value(i, 0) ?? "?"] =
                         ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
@@ -146,7 +145,6 @@ public final class Loader {
                     // warehouse every conversation is new or withdrawn. The visitation history is
                     // built for every person (the direct rows bypassed the merge that builds it).
                     publishing?.note("  building the visitation history of every person ...")
-                    try conn.execute("SET LOCAL samtaler.visitation_after_merge = off")
                     let done = try conn.execute("SELECT new, withdrawn FROM samtaler.finish_first_load($1)", [String(summary.batch)])
                     summary.byRegistrering["samtale"] = ["new": done.int(0, 0) ?? 0, "changed": 0, "withdrawn": done.int(0, 1) ?? 0]
                 }
@@ -256,8 +254,8 @@ public final class Loader {
         let byRule = "{" + s.rejectedByRule.keys.sorted().map { "\(JSONText.string($0)):\(s.rejectedByRule[$0]!)" }.joined(separator: ",") + "}"
         let files = "{" + s.files.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
         try conn.execute("""
-            INSERT INTO samtaler.dim_batch (batch_key, startet, afsluttet, status, filer, read, accepted, rejected, new, changed,
-                withdrawn, unchanged, rejected_by_rule, seconds, lines_per_second, samtaler_version)
+            INSERT INTO samtaler.dim_batch (batch_key, startet, afsluttet, status, filer, laest, accepteret, afvist, nye, aendrede,
+                annullerede, uaendrede, afvist_pr_regel, sekunder, linjer_pr_sekund, samtaler_version)
             VALUES ($1, clock_timestamp() - make_interval(secs => $2::double precision), clock_timestamp(), $3, $4::text[], $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $2::numeric, $13::numeric, $14)
             ON CONFLICT (batch_key) DO NOTHING
             """, [String(s.batch), String(format: "%.3f", s.seconds), failed ? "fejlet" : s.status.rawValue, files,

@@ -1,0 +1,11 @@
+-- rapport.jobsoegningskrav: a-kasse requirements for job search (counts and marks only; never their text).
+CREATE OR REPLACE VIEW rapport.jobsoegningskrav AS
+SELECT d.dato AS registreret_dato, d.periode_maaned, d.periode_kvartal, d.periode_aar,
+       i.indberetterkode AS akassekode, i.navn AS akasse, a.aldersgruppe, g.koen,
+       f.antal_fagomraader, f.antal_ansoegninger, f.med_omfang, f.med_formaal, f.med_stillingskilder, f.batch_key AS batch
+FROM samtaler.fact_jobsoegningskrav f
+JOIN samtaler.dim_dato d ON d.dato_key = f.registreret_dato_key
+JOIN samtaler.dim_indberetter i USING (indberetter_key)
+JOIN samtaler.dim_aldersgruppe a USING (aldersgruppe_key)
+JOIN samtaler.dim_koen g USING (koen_key)
+WHERE NOT f.annulleret;
