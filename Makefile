@@ -2,7 +2,7 @@
 # Everything runs against a project-local PostgreSQL in .pg/ (git-ignored, socket inside it).
 
 SHELL      := /bin/bash
-PG         := scripts/pg.sh
+PG         = SAMTALER_PGPORT=$(PGPORT_LOCAL) scripts/pg.sh
 PGSOCK     := $(CURDIR)/.pg/socket
 PGPORT_LOCAL ?= 54329
 export PGHOST     := $(PGSOCK)
@@ -16,12 +16,13 @@ RELEASE_BIN := .build/release/samtaler
 DEMO        := var/demo
 DEMO_ROWS   ?= 100000
 
-.PHONY: help deps build release test demo bench db-start db-stop db-psql clean
+.PHONY: help deps build release test demo bench db-start db-stop db-psql env clean
 
 help:
 	@echo "make demo    build, start the local PostgreSQL, load a $(DEMO_ROWS)-line synthetic feed, show what was loaded"
 	@echo "make test    run every test against a real PostgreSQL that this Makefile starts"
 	@echo "make db-psql open psql on the local warehouse;  make db-stop  stop the server"
+	@echo 'eval "$$(make -s env)"   point this shell (PG* variables, the key, samtaler on PATH) at the demo warehouse'
 
 # Installs what is missing (as root with apt-get), or says exactly what to run.
 deps:
@@ -41,6 +42,13 @@ db-stop:
 
 db-psql:
 	@$(PG) psql $(if $(DB),-d $(DB),)
+
+# For a shell outside make: eval "$(make -s env)" reaches the demo warehouse with the demo's key
+# and puts the release build of samtaler on the PATH.
+env:
+	@echo 'export PGHOST="$(PGSOCK)" PGPORT=$(PGPORT_LOCAL) PGUSER=postgres PGDATABASE=samtaler_demo'
+	@echo 'export SAMTALER_SQL_DIR="$(CURDIR)/sql" SAMTALER_PSEUDONYM_KEY_FILE="$(CURDIR)/$(DEMO)/pseudonym.key"'
+	@echo 'export PATH="$(CURDIR)/.build/release:$$PATH"'
 
 test: deps db-start
 	swift build --build-tests
@@ -94,6 +102,10 @@ demo: release db-start
 	@echo
 	@echo "Open $(DEMO)/forms-2025.html and $(DEMO)/volumes-2025.html in a browser;"
 	@echo "explore the warehouse with: make db-psql DB=samtaler_demo   (views: docs/schema.md)"
+	@echo
+	@echo "To use the demo warehouse from this shell (samtaler on the PATH, PG* variables, the demo's key):"
+	@echo '  eval "$$(make -s env)"'
+	@echo "  samtaler report volumes --period 2025 --by samtaletype"
 
 clean:
 	rm -rf .build var

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// The failures an operator must tell apart, each with its exit code (sysexits.h).
@@ -71,8 +72,31 @@ extension WarehouseError {
 }
 
 extension PGConnection {
-    /// Opens a connection, turning failures into operator-facing errors.
+    /// Opens a connection, turning failures into operator-facing errors. A server that cannot be
+    /// reached gets a message saying where it was looked for and what to check.
     public static func open(_ conninfo: String?) throws(WarehouseError) -> PGConnection {
-        do { return try PGConnection(conninfo) } catch { throw WarehouseError.from(error, doing: "connecting to the database") }
+        do { return try PGConnection(conninfo) } catch {
+            let e = WarehouseError.from(error, doing: "connecting to the database")
+            guard case .unavailable(let message) = e else { throw e }
+            throw .unavailable(message + "\n" + unreachableHint(conninfo, environment: ProcessInfo.processInfo.environment))
+        }
+    }
+
+    /// Where the connection was looked for and what to check, for a server that did not answer.
+    static func unreachableHint(_ conninfo: String?, environment env: [String: String]) -> String {
+        let target: String
+        if let conninfo, !conninfo.isEmpty {
+            target = "the server that --database names"
+        } else {
+            let host = env["PGHOST"].map { "PGHOST=\($0)" } ?? "PGHOST unset: the default socket folder (/var/run/postgresql)"
+            let port = env["PGPORT"].map { "PGPORT=\($0)" } ?? "PGPORT unset: port 5432"
+            target = "\(host), \(port), database \(env["PGDATABASE"].map { "PGDATABASE=\($0)" } ?? "PGDATABASE unset: the login's name")"
+        }
+        return """
+            Looked for \(target). Check that the server runs and that PGHOST and PGPORT (or --database \
+            'postgresql://host:port/database') point at it. For the project-local server of a samtaler checkout: \
+            `make db-start`, then `eval "$(make -s env)"` in the checkout sets PGHOST, PGPORT and PGDATABASE \
+            for the demo warehouse.
+            """
     }
 }

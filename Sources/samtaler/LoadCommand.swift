@@ -32,8 +32,15 @@ struct LoadCommand: ParsableCommand {
             The pseudonym key comes from $SAMTALER_PSEUDONYM_KEY_FILE (a path) or
             $SAMTALER_PSEUDONYM_KEY (see `samtaler keygen`).
 
-            Exit codes: 0 published; 65 more lines rejected than --max-reject-ratio allows
-            (nothing published; rejects and summary still written); 66 a file is missing
+            A delivery without a single line (empty files, only blank lines) publishes
+            nothing and exits 65, naming the files, unless --allow-empty.
+
+            --metrics-file writes the run's figures (lines read, accepted, rejected per
+            rule, registrations changed, seconds, batch, exit code, time of the last
+            success) for node_exporter's textfile collector (docs/operations.md).
+
+            Exit codes: 0 published; 65 more lines rejected than --max-reject-ratio allows,
+            or no line at all (nothing published; rejects and summary still written); 66 a file is missing
             or unreadable; 73 an output file cannot be written; 75 the database is
             unavailable or another load holds it (retry later); 78 configuration (no key,
             wrong key, no schema, a login refused or without the samtaler_indlaeser
@@ -64,6 +71,15 @@ struct LoadCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON on standard output instead of text.")
     var json = false
 
+    @Flag(name: .customLong("allow-empty"), help: ArgumentHelp(
+        "Publish an empty batch when the files hold no line at all (default: exit 65, publish nothing)."))
+    var allowEmpty = false
+
+    @Option(name: .customLong("metrics-file"), help: ArgumentHelp(
+        "Write the run's figures here in the Prometheus text format (node_exporter's textfile collector), also when it fails.",
+        valueName: "file"))
+    var metricsFile: String?
+
     func validate() throws {
         guard (0...1).contains(maxRejectRatio) else {
             throw ValidationError("--max-reject-ratio must be a fraction from 0 to 1 (e.g. 0.1 for 10%)")
@@ -72,29 +88,48 @@ struct LoadCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let key: PseudonymKey
-            do { key = try PseudonymKey.fromEnvironment() } catch {
-                throw WarehouseError.configuration("\(error)")
+            let summary: LoadSummary
+            do {
+                summary = try load()
+            } catch let e as WarehouseError {
+                writeMetrics(nil, exitCode: e.exitCode)
+                throw e
             }
-            let conn = try PGConnection.open(db.database)
-            var options = LoadOptions(files: files)
-            options.rejectsPath = rejects
-            options.summaryJSONPath = summaryJSON
-            options.maxRejectRatio = maxRejectRatio
-            options.waitForLock = wait
-            options.lockTimeoutSeconds = lockTimeout
-            options.showProgress = isatty(STDERR_FILENO) == 1
-            // To record a failed run when the session was lost; a server that does not answer must
-            // not hold up the exit (a connect_timeout in --database or the environment wins).
-            let database = db.database
-            let reconnect = { () throws -> PGConnection in
-                setenv("PGCONNECT_TIMEOUT", "10", 0)
-                return try PGConnection(database)
-            }
-            let loader = Loader(conn: conn, key: key, reconnect: reconnect, log: { note($0) })
-            let summary = try loader.run(options)
             print(json ? summary.json() : summary.text(), terminator: "")
+            writeMetrics(summary, exitCode: summary.published ? 0 : 65)
             if !summary.published { throw ExitCode(65) }
+        }
+    }
+
+    private func load() throws(WarehouseError) -> LoadSummary {
+        let key: PseudonymKey
+        do { key = try PseudonymKey.fromEnvironment() } catch {
+            throw WarehouseError.configuration("\(error)")
+        }
+        let conn = try PGConnection.open(db.database)
+        var options = LoadOptions(files: files)
+        options.rejectsPath = rejects
+        options.summaryJSONPath = summaryJSON
+        options.maxRejectRatio = maxRejectRatio
+        options.waitForLock = wait
+        options.lockTimeoutSeconds = lockTimeout
+        options.allowEmpty = allowEmpty
+        options.showProgress = isatty(STDERR_FILENO) == 1
+        // To record a failed run when the session was lost; a server that does not answer must
+        // not hold up the exit (a connect_timeout in --database or the environment wins).
+        let database = db.database
+        let reconnect = { () throws -> PGConnection in
+            setenv("PGCONNECT_TIMEOUT", "10", 0)
+            return try PGConnection(database)
+        }
+        return try Loader(conn: conn, key: key, reconnect: reconnect, log: { note($0) }).run(options)
+    }
+
+    /// The metrics file is the monitoring's, not the run's: failing to write it is a warning only.
+    private func writeMetrics(_ summary: LoadSummary?, exitCode: Int32) {
+        guard let metricsFile else { return }
+        do { try LoadMetrics.write(path: metricsFile, summary: summary, exitCode: exitCode) } catch {
+            note("samtaler: warning: \(error.description)")
         }
     }
 }

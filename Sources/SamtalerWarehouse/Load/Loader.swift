@@ -25,6 +25,8 @@ public struct LoadOptions: Sendable {
     /// How many first-seen conversations wait before they are written, so that a later version
     /// in the same run is folded into them instead of updating a written row (FirstLoad).
     public var firstLoadWindow = 16_384
+    /// Publish an empty batch when the files hold no line at all (otherwise: exit 65, nothing published).
+    public var allowEmpty = false
 
     public init(files: [String]) { self.files = files }
 }
@@ -111,6 +113,13 @@ public final class Loader {
             try first?.finish()
             summary.directLines = first?.directLines ?? 0
             summary.streamSeconds = Date().timeIntervalSince(started)
+            if summary.read == 0 && !options.allowEmpty {
+                throw WarehouseError.data("""
+                    no registration to load: \(options.files.joined(separator: ", ")) \(options.files.count == 1 ? "is" : "are") \
+                    empty or hold\(options.files.count == 1 ? "s" : "") only blank lines. Nothing was published; a delivery that \
+                    may be empty is loaded with --allow-empty
+                    """)
+            }
 
             let share = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
             if share > options.maxRejectRatio {
