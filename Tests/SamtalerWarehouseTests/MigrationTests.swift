@@ -157,7 +157,7 @@ import Testing
 
         let report = try Migrator(conn: old.conn, sqlDirectory: TestWarehouse.root + "/sql").run()
         #expect(report.rebaselined.count == 9)
-        #expect(report.applied == ["0010_definitions_and_danish_batch"])
+        #expect(report.applied == ["0010_definitions_and_danish_batch", "0011_analysts_names_path_sandbox"])
         #expect(try Self.catalog(old.conn) == Self.catalog(fresh.conn))
         #expect(try Self.content(old.conn) == Self.content(fresh.conn))
         #expect(try old.string("SELECT string_agg(version || sha256, ',' ORDER BY version) FROM samtaler.schema_migration")
