@@ -46,6 +46,26 @@ import Testing
         #expect(try w.string("SELECT col_description('samtaler.fact_samtale'::regclass, 6)")?.contains("HMAC") == true)
     }
 
+    /// scripts/dbt-sources.sql writes a dbt sources.yml naming every rapport view and column with
+    /// its description (docs/schema.md, "Using the views").
+    @Test func theDbtSourcesFileCarriesEveryDescription() throws {
+        let w = try TestWarehouse()
+        let sql = try String(contentsOfFile: TestWarehouse.root + "/scripts/dbt-sources.sql", encoding: .utf8)
+        let yaml = try w.string(sql) ?? ""
+        let lines = yaml.split(separator: "\n").map(String.init)
+        let columns = try w.int("""
+            SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = 'rapport'::regnamespace AND c.relkind = 'v' AND a.attnum > 0 AND NOT a.attisdropped
+            """)
+        #expect(lines.prefix(4) == ["version: 2", "sources:", "  - name: samtaler", "    schema: rapport"])
+        #expect(lines.filter { $0.hasPrefix("      - name: ") }.count == 9)
+        #expect(lines.filter { $0.hasPrefix("          - name: ") }.count == columns)
+        #expect(lines.filter { $0.contains("description: ") }.count == 1 + 9 + columns)
+        #expect(!lines.contains { $0.hasSuffix("description: \"\"") || $0.hasSuffix("description: null") })
+        #expect(lines.contains(#"      - name: visitation"#))
+        #expect(lines.contains { $0.contains("A-kasse (ingen region)") })
+    }
+
     /// A login that is a member of samtaler_analytiker finds the rapport views without writing
     /// `rapport.` (the database's search_path: a group role's own settings do not reach its
     /// members), may create tables in schema sandkasse, and may not create anything in samtaler or
