@@ -1,12 +1,15 @@
 -- rapport.samtale: one row per current, not withdrawn conversation, with readable names and no
 -- pseudonym (an analyst sees conversations, never who had them). docs/schema.md.
+-- An a-kasse has no region: its rows say 'A-kasse (ingen region)', the label the reports print,
+-- so a GROUP BY region (or pandas' groupby, which drops NULL keys) keeps them.
 CREATE OR REPLACE VIEW rapport.samtale AS
 SELECT f.samtale_key                AS samtale_id,
        d.dato                       AS afholdt_dato,
        d.aar, d.kvartal, d.maaned, d.iso_aar, d.iso_uge,
        d.periode_maaned, d.periode_kvartal, d.periode_aar,
        f.afholdt_tid,
-       i.indberettertype, i.indberetterkode, i.navn AS indberetter, i.regionskode, i.regionsnavn AS region,
+       i.indberettertype, i.indberetterkode, i.navn AS indberetter, i.regionskode,
+       CASE WHEN i.indberettertype = 'akasse' THEN 'A-kasse (ingen region)' ELSE i.regionsnavn END AS region,
        i.udledt                     AS indberetter_udledt,
        t.samtaletype, t.betegnelse  AS samtaletype_betegnelse,
        s.samtaleform, s.betegnelse  AS samtaleform_betegnelse, s.star_gruppe, s.star_gruppe_orden,

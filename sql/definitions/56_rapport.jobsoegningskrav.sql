@@ -1,7 +1,8 @@
 -- rapport.jobsoegningskrav: a-kasse requirements for job search (counts and marks only; never their text).
+-- The a-kasse is the indberetter, named as in every rapport view (indberettertype, indberetterkode, indberetter).
 CREATE OR REPLACE VIEW rapport.jobsoegningskrav AS
 SELECT d.dato AS registreret_dato, d.periode_maaned, d.periode_kvartal, d.periode_aar,
-       i.indberetterkode AS akassekode, i.navn AS akasse, a.aldersgruppe, g.koen,
+       i.indberettertype, i.indberetterkode, i.navn AS indberetter, a.aldersgruppe, g.koen,
        f.antal_fagomraader, f.antal_ansoegninger, f.med_omfang, f.med_formaal, f.med_stillingskilder, f.batch_key AS batch
 FROM samtaler.fact_jobsoegningskrav f
 JOIN samtaler.dim_dato d ON d.dato_key = f.registreret_dato_key

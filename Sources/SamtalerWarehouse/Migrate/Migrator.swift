@@ -16,7 +16,7 @@ import SamtalerPseudonym
 /// the file): history is never rewritten in place. docs/architecture.md, "SQL".
 public struct Migrator {
     /// The schema version this binary was written for: the highest migration number it knows.
-    public static let schemaVersion = 10
+    public static let schemaVersion = 11
     /// The advisory lock every writer (load, migrate) takes, so two never interleave.
     public static let writerLockKey: Int64 = 0x5341_4D54_414C_4552  // "SAMTALER"
 
@@ -153,10 +153,31 @@ public struct Migrator {
                 for name in report.definitionsApplied { log("applied definitions/\(name).sql") }
             }
             report.referenceRows = try conn.transaction { try loadReferenceData() }
+            if !report.applied.isEmpty, let hint = try analystSearchPathHint() { log(hint) }
         } catch {
             throw WarehouseError.wrap(error, doing: "migrating")
         }
         return report
+    }
+
+    /// Migration 0011 puts schema rapport on the database's search_path, which only the database's
+    /// owner or a superuser may do (a group role's own settings do not reach its members); when the
+    /// migrating role could not, what to run instead. The migration's WARNING says the same, but
+    /// this client does not show the server's notices.
+    private func analystSearchPathHint() throws -> String? {
+        let path = try conn.scalar("""
+            SELECT coalesce((SELECT substring(c FROM length('search_path=') + 1)
+                             FROM pg_db_role_setting s CROSS JOIN LATERAL unnest(s.setconfig) AS c
+                             WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+                               AND s.setrole = 0 AND c LIKE 'search_path=%'), '')
+            """) ?? ""
+        if path.range(of: #"(^|[ ,])"?rapport"?($|[ ,])"#, options: .regularExpression) != nil { return nil }
+        let db = try conn.scalar("SELECT quote_ident(current_database())") ?? "samtaler"
+        return """
+            note: schema rapport is not on the search_path of database \(db) (only its owner or a superuser may set it), \
+            so analysts must write rapport.samtale; ask one of them to run: \
+            ALTER DATABASE \(db) SET search_path = \(path.isEmpty ? "\"$user\", public" : path), rapport
+            """
     }
 
     /// The applied migrations: version to (name, checksum).
