@@ -1,6 +1,7 @@
 import Foundation
 import PostgresClient
 import SamtalerFeed
+import SamtalerSynthetic
 import SamtalerPseudonym
 import SamtalerTestSupport
 import Testing
