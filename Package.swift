@@ -3,7 +3,9 @@ import PackageDescription
 
 // The architecture in one glance:
 //   SamtalerFeed       reading feed files, JSON, validation against the contract, reference data,
-//                      the personnummer, Copenhagen time, the synthetic generator  (pure Swift)
+//                      the personnummer, Copenhagen time                         (pure Swift)
+//   SamtalerSynthetic  the synthetic feed generator (a tool for demos, tests and make bench, not the
+//                      domain) and its seeded random numbers                     (pure Swift)
 //   SamtalerPseudonym  keyed HMAC-SHA256 pseudonyms and the key file             (OpenSSL libcrypto)
 //   PostgresClient     the only module that speaks libpq: connections, results, errors, COPY
 //   SamtalerWarehouse  migrations, the load into the star schema, reports, the ministry extract
@@ -23,18 +25,20 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "PostgresClient", dependencies: ["CLibPQ"]),
         .target(name: "SamtalerFeed", dependencies: ["CZlib"]),
+        .target(name: "SamtalerSynthetic", dependencies: ["SamtalerFeed"]),
         .target(name: "SamtalerPseudonym", dependencies: ["COpenSSL"]),
         .target(name: "SamtalerWarehouse", dependencies: ["PostgresClient", "SamtalerFeed", "SamtalerPseudonym"]),
         .executableTarget(name: "samtaler", dependencies: [
-            "SamtalerWarehouse", "SamtalerFeed", "SamtalerPseudonym",
+            "SamtalerWarehouse", "SamtalerFeed", "SamtalerSynthetic", "SamtalerPseudonym",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SamtalerFeedTests", dependencies: ["SamtalerFeed"]),
+        .testTarget(name: "SamtalerFeedTests", dependencies: ["SamtalerFeed", "SamtalerSynthetic"]),
+        .testTarget(name: "SamtalerSyntheticTests", dependencies: ["SamtalerSynthetic", "SamtalerFeed"]),
         .testTarget(name: "SamtalerPseudonymTests", dependencies: ["SamtalerPseudonym"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         // Helpers shared by the tests that run the built binary: child processes, waiting, warehouse digests.
         .target(name: "SamtalerTestSupport", dependencies: ["PostgresClient"], path: "Tests/SamtalerTestSupport"),
-        .testTarget(name: "SamtalerWarehouseTests", dependencies: ["SamtalerWarehouse", "SamtalerFeed", "SamtalerPseudonym", "PostgresClient", "SamtalerTestSupport"]),
+        .testTarget(name: "SamtalerWarehouseTests", dependencies: ["SamtalerWarehouse", "SamtalerFeed", "SamtalerSynthetic", "SamtalerPseudonym", "PostgresClient", "SamtalerTestSupport"]),
         .testTarget(name: "SamtalerCLITests", dependencies: ["PostgresClient", "SamtalerTestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SamtalerFeed
+import SamtalerSynthetic
 import SamtalerWarehouse
 
 struct GenerateCommand: ParsableCommand {

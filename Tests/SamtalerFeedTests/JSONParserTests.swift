@@ -1,5 +1,6 @@
 import Testing
 @testable import SamtalerFeed
+import SamtalerSynthetic
 
 // MARK: Helpers
 

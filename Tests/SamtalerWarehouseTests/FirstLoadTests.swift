@@ -1,6 +1,7 @@
 import Foundation
 import PostgresClient
 import SamtalerFeed
+import SamtalerSynthetic
 import SamtalerTestSupport
 import Testing
 @testable import SamtalerWarehouse

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import PostgresClient
 import SamtalerFeed
+import SamtalerSynthetic
 import Testing
 @testable import SamtalerWarehouse
 

@@ -53,7 +53,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146097 + doe - 719468
     }
 
-    /// The date `days` days after 1970-01-01.
+    /// The date `days` days after 1970-01-01. Inlinable: the synthetic generator (another module)
+    /// calls it for nearly every line.
+    @inlinable
     public init(daysSinceEpoch z0: Int) {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SamtalerFeed
+import SamtalerSynthetic
 
 /// Tests of the synthetic feed generator. The file carries its own small, strict reading of the
 /// feed contract (`shared/spec/feed.md`): every valid line must pass it and every deliberately
@@ -11,7 +12,7 @@ struct SyntheticFeedTests {
     // MARK: - Fixtures
 
     static func reference() throws -> ReferenceData {
-        // Tests/SamtalerFeedTests/SyntheticFeedTests.swift: the repository root is three levels up.
+        // Tests/SamtalerSyntheticTests/SyntheticFeedTests.swift: the repository root is three levels up.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return try ReferenceData.load(directory: root.appendingPathComponent("sql/reference").path)
     }

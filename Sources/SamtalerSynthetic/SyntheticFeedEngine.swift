@@ -3,6 +3,8 @@
 // byte buffer. Later versions (ret, annuller, duplicates) wait in a small priority queue keyed by
 // the line where they are due, so memory stays bounded however many rows are written.
 
+import SamtalerFeed
+
 extension SyntheticFeed {
     /// A free text: a template with its parameters, rendered on demand.
     struct Tekst {

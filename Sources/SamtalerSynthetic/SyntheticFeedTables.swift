@@ -2,6 +2,8 @@
 // generator, precomputed once from `ReferenceData` (sorted, so no dictionary order leaks into the
 // output) as byte arrays ready to be copied into a line.
 
+import SamtalerFeed
+
 extension SyntheticFeed {
     // MARK: - Random numbers
 

@@ -2,6 +2,8 @@
 // the feed contract (`shared/spec/feed.md`), so a loader that follows the contract must reject it.
 // Their ids contain "FEJL" and a counter of their own, so they never collide with valid registrations.
 
+import SamtalerFeed
+
 extension SyntheticFeed {
     enum InvalidKind: String, CaseIterable, Sendable {
         case brokenJSON = "broken_json"

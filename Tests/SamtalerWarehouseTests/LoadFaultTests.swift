@@ -1,6 +1,7 @@
 import Foundation
 import PostgresClient
 import SamtalerFeed
+import SamtalerSynthetic
 import SamtalerPseudonym
 import SamtalerTestSupport
 import Testing
@@ -9,7 +10,7 @@ import Testing
 // Reliability and security of the load, proved on the built binary run as a child process
 // (SAMTALER_BIN, as the CLI tests use it) against fresh warehouses of the shared server.
 // The claims are docs/operations.md's "Failure modes" and "Exit codes" and docs/feed.md's
-// line rules. Faults of the server itself are in Tests/SamtalerCLITests/FaultTests.swift
+// line rules. Faults of the server itself are in Tests/SamtalerCLITests/ServerFaultTests.swift
 // (a private cluster, so the shared server is never stopped).
 
 // MARK: - Helpers
@@ -76,7 +77,7 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
 
 // MARK: - Killed loads
 
-@Suite(.serialized) struct FaultTests {
+@Suite(.serialized) struct LoadFaultTests {
     /// docs/operations.md, Failure modes: "the loader is killed or the machine stops mid-load → the
     /// transaction never commits: the warehouse is exactly as before the run; the rejects file
     /// exists only under a temporary name; rerun the same files".

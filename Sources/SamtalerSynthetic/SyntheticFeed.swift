@@ -11,6 +11,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SamtalerFeed
 
 public struct SyntheticFeedOptions: Sendable {
     /// Number of lines to write (exactly).
