@@ -40,8 +40,8 @@ import Testing
             "202501|-|1": [4, 2], "202502|-|1": [3, 1],
             "-|-|3": [7, 2],
         ])
-        #expect(GroupedQuery.estimatedRows("Seq Scan on fact_samtale f  (cost=0.00..31813.47 rows=871143 width=30)") == 871143)
-        #expect(GroupedQuery.estimatedRows("Result") == nil)
+        #expect(PlanEstimate(json: #"[{"Plan": {"Node Type": "Seq Scan", "Parallel Aware": false, "Relation Name": "fact_samtale", "Alias": "f", "Startup Cost": 0.00, "Total Cost": 31813.47, "Plan Rows": 871143, "Plan Width": 30}}]"#)?.rows == 871143)
+        #expect(PlanEstimate(json: #"[{"Plan": {"Node Type": "Result"}}]"#)?.rows == nil)
     }
 
     /// What is not COPY's binary format, or a row with the wrong number of fields, is an error.
@@ -115,19 +115,29 @@ import Testing
         #expect(compared > 1000)
         // The pieces those reports were counted in: whole periods, in order, covering the period.
         let reports = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 2000, chunkRows: 500)
-        let months = try #require(try reports.pieces(nil, per: .month, rows: 8000))
+        let months = try #require(try reports.pieces(ReportFilter(nil), per: .month, rows: 8000)).map(\.sql)
         #expect(months.count >= 8)
         #expect(months.first?.contains("BETWEEN 19000101 AND ") == true && months.last?.hasSuffix("AND 20991231") == true)
         for (a, b) in zip(months, months.dropFirst()) {
             let end = try #require(Int(a.split(separator: " ").last ?? "")), start = try #require(Int(b.split(separator: " ").dropLast(2).last ?? ""))
             #expect(start % 100 == 1 && CivilDate(key: end)?.adding(days: 1) == CivilDate(key: start), "\(a) | \(b)")
         }
-        let quarters = try #require(try reports.pieces(try Period.parse("2025"), per: .quarter, rows: 4000))
+        let quarters = try #require(try reports.pieces(ReportFilter(try Period.parse("2025")), per: .quarter, rows: 4000)).map(\.sql)
         #expect(quarters.count >= 2 && quarters.count <= 4)
         for q in quarters.dropFirst() { #expect([101, 401, 701, 1001].contains(Int(q.split(separator: " ").dropLast(2).last ?? "")! % 10000)) }
-        #expect(try reports.pieces(try Period.parse("2025"), per: .year, rows: 4000) == nil)   // one period
+        #expect(try reports.pieces(ReportFilter(try Period.parse("2025")), per: .year, rows: 4000) == nil)   // one period
         #expect(try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 200, chunkRows: 500)
-            .pieces(nil, per: .month, rows: 8000) == nil)   // a piece over the limit
+            .pieces(ReportFilter(nil), per: .month, rows: 8000) == nil)   // a piece over the limit
+
+        // The planner's estimate and top node read from EXPLAIN's JSON are those its text gives.
+        for period in [nil, "2025", "2025Q2", "1990"] as [String?] {
+            let filter = ReportFilter(try period.map { try Period.parse($0) })
+            let conn = try PGConnection(w.conninfo)
+            let line = try conn.scalar("EXPLAIN SELECT 1 FROM samtaler.fact_samtale f WHERE \(filter.sql)") ?? ""
+            let plan = try Reports(conn: conn).plan(filter)
+            #expect(plan.rows != nil && plan.rows == line.range(of: " rows=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }, "\(line)")
+            #expect(plan.scansTheTable == line.hasPrefix("Seq Scan"), "\(line)")
+        }
 
         // forms counted in halves on two connections and added up: the same as one query.
         let formsCases: [(String?, Reports.Granularity, [Reports.Breakdown])] = [

@@ -11,11 +11,11 @@ extension Reports {
         let marks = r.marks.isEmpty ? Mark.allCases : r.marks
         let dims = [r.per.grouping] + r.by.map(\.grouping)
         let res = try conn.execute(GroupedQuery(
-            groups: dims, filter: Self.current,
+            groups: dims,
             aggregates: { _ in ["f.status_key", "count(*) AS n"] },
             groupBy: { $0.joined(separator: ", ") + ", f.status_key" },
             carry: ["x.status_key", "x.n"],
-            orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } }).sql, Self.bounds(r.period))
+            orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } }).sql, r.filter.parameters)
 
         // The readable value and order of every mark in every status combination.
         let labelColumns = marks.flatMap { [$0.rawValue, $0.rawValue + "_orden"] }
@@ -179,7 +179,7 @@ extension Reports {
             WHERE d.dato_key BETWEEN $1 AND $2
             GROUP BY GROUPING SETS ((1, 2, fg.betegnelse, vg.betegnelse), (1, 2))
             ORDER BY 1, 2, GROUPING(fg.betegnelse, vg.betegnelse), min(coalesce(fg.visitationsgruppe_key, 0)), min(vg.visitationsgruppe_key)
-            """, Self.bounds(r.period))
+            """, r.filter.parameters)
         var rows: [ReportTable.Row] = []
         var moves: [(String, Double)] = []
         for i in 0..<res.rowCount {
@@ -258,7 +258,7 @@ extension Reports {
             WHERE NOT f.annulleret AND f.registreret_dato_key BETWEEN $1 AND $2
             GROUP BY ROLLUP (\(r.per.column), \(akasse))
             ORDER BY GROUPING(\(r.per.column)), 1, GROUPING(\(akasse)), min(lpad(i.indberetterkode, 4, '0'))
-            """, Self.bounds(r.period))
+            """, r.filter.parameters)
         var rows: [ReportTable.Row] = []
         let m = measures.count
         for i in 0..<res.rowCount {

@@ -3,242 +3,27 @@ import SamtalerFeed
 
 /// The analysts' reports. Each is one set-based query over the facts and dimensions; user input
 /// chooses among fixed SQL fragments (breakdowns, granularity) and reaches SQL only as parameters.
+///
+/// What a report is (its name, breakdowns, marks, granularity, labels and a request's period as
+/// a typed `ReportFilter`) lives in Report/Definition; the SQL those become, in Report/SQL; how
+/// volumes and forms are counted (SQL, the client, halves, pieces: one `Counting` interface, the
+/// choice and its knobs in Counting.swift), in Report/Counting. The reports themselves, here and
+/// in RegistrationReports.swift, put them together into tables.
 public struct Reports {
-    public enum Name: String, CaseIterable, Sendable {
-        case volumes, forms, participants, coverage
-        case marks, visitation, transitions, minplan, jobsoegningskrav
-
-        /// The breakdowns `--by` may name for this report.
-        public var breakdowns: [Breakdown] {
-            switch self {
-            case .volumes, .forms, .marks: return Breakdown.allCases
-            case .visitation: return [.region, .indberetter]
-            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav: return []
-            }
-        }
-    }
-
-    /// The marks and statuses of a conversation (columns of samtaler.dim_samtalestatus).
-    public enum Mark: String, CaseIterable, Sendable {
-        case tidligOpfoelgning = "tidlig_opfoelgning"
-        case cvFyldestgoerende = "cv_fyldestgoerende"
-        case videregivetTilAkasse = "videregivet_til_akasse"
-        case forpligtendeAftale = "forpligtende_aftale"
-        case saerligIndsats = "saerlig_indsats"
-        case akasseDeltagelse = "akasse_deltagelse"
-        case cvGodkendelse = "cv_godkendelse"
-        case raadighedsvurdering
-
-        public var label: String {
-            switch self {
-            case .tidligOpfoelgning: return "Tidlig opfølgning (fast track)"
-            case .cvFyldestgoerende: return "CV fyldestgørende (kontaktgruppe 1)"
-            case .videregivetTilAkasse: return "Videregivet til a-kassen (kontaktgruppe 1)"
-            case .forpligtendeAftale: return "Forpligtende aftale"
-            case .saerligIndsats: return "Særlig indsats"
-            case .akasseDeltagelse: return "A-kassens deltagelse (§ 31, stk. 2)"
-            case .cvGodkendelse: return "CV-godkendelse (a-kasse)"
-            case .raadighedsvurdering: return "Rådighedsvurdering (a-kasse)"
-            }
-        }
-
-        /// Whether the mark is a statement about every conversation (its share is of all), or only
-        /// about the conversations it applies to (its share is of those; "Ikke relevant" has none).
-        var ofAll: Bool { self == .tidligOpfoelgning || self == .videregivetTilAkasse }
-
-        /// The mark's digit in samtaler.fact_samtale.status_key (migration 0004): its place value and radix.
-        var digit: (unit: Int, radix: Int) {
-            switch self {
-            case .tidligOpfoelgning: return (1, 3)
-            case .cvFyldestgoerende: return (3, 3)
-            case .videregivetTilAkasse: return (9, 2)
-            case .forpligtendeAftale: return (18, 3)
-            case .saerligIndsats: return (54, 3)
-            case .akasseDeltagelse: return (162, 3)
-            case .cvGodkendelse: return (486, 4)
-            case .raadighedsvurdering: return (1944, 4)
-            }
-        }
-    }
-
-    public enum Granularity: String, CaseIterable, Sendable {
-        case month, quarter, year
-
-        /// Also accepts the Danish words.
-        public init?(word: String) {
-            switch word.lowercased() {
-            case "month", "maaned", "måned": self = .month
-            case "quarter", "kvartal": self = .quarter
-            case "year", "aar", "år": self = .year
-            default: return nil
-            }
-        }
-
-        /// The period label column of dim_dato (alias d).
-        var column: String {
-            switch self {
-            case .month: return "d.periode_maaned"
-            case .quarter: return "d.periode_kvartal"
-            case .year: return "d.periode_aar"
-            }
-        }
-
-        /// The period as an integer computed from the fact's date key (YYYYMMDD): 202503, 20251
-        /// (2025Q1) or 2025, labelled like dim_dato's period columns.
-        var grouping: Grouping {
-            switch self {
-            case .month: return Grouping(key: "f.afholdt_dato_key / 100",
-                                         label: "(KEY / 100)::text || '-' || lpad((KEY % 100)::text, 2, '0')", sort: "KEY")
-            case .quarter: return Grouping(key: "f.afholdt_dato_key / 10000 * 10 + (f.afholdt_dato_key / 100 % 100 + 2) / 3",
-                                           label: "(KEY / 10)::text || 'Q' || (KEY % 10)::text", sort: "KEY")
-            case .year: return Grouping(key: "f.afholdt_dato_key / 10000", label: "KEY::text", sort: "KEY")
-            }
-        }
-
-        var label: String {
-            switch self {
-            case .month: return "Måned"
-            case .quarter: return "Kvartal"
-            case .year: return "År"
-            }
-        }
-    }
-
-    /// A breakdown an analyst may ask for with `--by`: a dimension, or one of the marks.
-    public enum Breakdown: Hashable, CaseIterable, Sendable {
-        case samtaletype, samtaleform, indberettertype, indberetter, region, kontaktgruppe, aldersgruppe, koen
-        case visitationsgruppe
-        case mark(Mark)
-
-        public static var allCases: [Breakdown] {
-            [.samtaletype, .samtaleform, .indberettertype, .indberetter, .region, .kontaktgruppe, .aldersgruppe, .koen,
-             .visitationsgruppe] + Mark.allCases.map(Breakdown.mark)
-        }
-
-        /// The name on the command line and the column key.
-        public var rawValue: String {
-            switch self {
-            case .samtaletype: return "samtaletype"
-            case .samtaleform: return "samtaleform"
-            case .indberettertype: return "indberettertype"
-            case .indberetter: return "indberetter"
-            case .region: return "region"
-            case .kontaktgruppe: return "kontaktgruppe"
-            case .aldersgruppe: return "aldersgruppe"
-            case .koen: return "koen"
-            case .visitationsgruppe: return "visitationsgruppe"
-            case .mark(let m): return m.rawValue
-            }
-        }
-
-        /// A name as typed (any case); also accepts "køn".
-        public init?(word: String) {
-            let w = word.lowercased()
-            guard let b = Self.allCases.first(where: { $0.rawValue == (w == "køn" ? "koen" : w) }) else { return nil }
-            self = b
-        }
-
-        var label: String {
-            switch self {
-            case .samtaletype: return "Samtaletype"
-            case .samtaleform: return "Samtaleform"
-            case .indberettertype: return "Indberettertype"
-            case .indberetter: return "Indberetter"
-            case .region: return "Region"
-            case .kontaktgruppe: return "Kontaktgruppe"
-            case .aldersgruppe: return "Aldersgruppe"
-            case .koen: return "Køn"
-            case .visitationsgruppe: return "Visitationsgruppe"
-            case .mark(let m): return m.label
-            }
-        }
-
-        /// How the facts are grouped for this breakdown and how the groups are labelled and
-        /// sorted (fixed text: never user input). `f` is the fact, `i` its indberetter.
-        var grouping: Grouping {
-            switch self {
-            case .samtaletype:
-                // Sorted by name, as a rank over the dozen names: integers compare without the collation.
-                return Grouping(key: "f.samtaletype_key",
-                                join: "(SELECT samtaletype_key, samtaletype, rank() OVER (ORDER BY samtaletype) AS orden FROM samtaler.dim_samtaletype) t ON t.samtaletype_key = KEY",
-                                label: "t.samtaletype", sort: "t.orden")
-            case .samtaleform:
-                return Grouping(key: "f.samtaleform_key", join: "samtaler.dim_samtaleform s ON s.samtaleform_key = KEY",
-                                label: "s.samtaleform", sort: "s.star_gruppe_orden * 100 + s.samtaleform_key")
-            case .indberettertype:
-                return Grouping(key: "i.indberettertype", usesIndberetter: true, keyIsText: true, label: "KEY", sort: "KEY")
-            case .indberetter:
-                return Grouping(key: "f.indberetter_key", join: "samtaler.dim_indberetter i ON i.indberetter_key = KEY",
-                                label: "i.indberetterkode || ' ' || i.navn",
-                                sort: "(CASE i.indberettertype WHEN 'jobcenter' THEN 0 ELSE 1 END) * 100000 + i.indberetterkode::int")
-            case .region:
-                return Grouping(key: "i.regionskode", usesIndberetter: true, keyIsText: true,
-                                join: "(SELECT DISTINCT ON (regionskode) regionskode, regionsnavn FROM samtaler.dim_indberetter WHERE regionskode IS NOT NULL ORDER BY regionskode) r ON r.regionskode = KEY",
-                                label: "coalesce(r.regionsnavn, 'A-kasse (ingen region)')", sort: "coalesce(KEY, '9999')")
-            case .kontaktgruppe:
-                return Grouping(key: "f.kontaktgruppe_key", join: "samtaler.dim_kontaktgruppe k ON k.kontaktgruppe_key = KEY",
-                                label: "coalesce('Kontaktgruppe ' || k.kontaktgruppe, 'Ingen kontaktgruppe')", sort: "coalesce(k.kontaktgruppe, 99)")
-            case .aldersgruppe:
-                return Grouping(key: "f.aldersgruppe_key", join: "samtaler.dim_aldersgruppe a ON a.aldersgruppe_key = KEY",
-                                label: "a.aldersgruppe", sort: "a.orden")
-            case .koen:
-                return Grouping(key: "f.koen_key", join: "samtaler.dim_koen g ON g.koen_key = KEY", label: "g.betegnelse", sort: "KEY")
-            case .visitationsgruppe:
-                return Grouping(key: "f.visitationsgruppe_key", join: "samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = KEY",
-                                label: "coalesce(vg.betegnelse, 'Ingen visitationsgruppe')", sort: "coalesce(KEY, 99)")
-            case .mark(let m):
-                // One digit of the status key, labelled by the status with only that digit set.
-                let alias = "st_" + m.rawValue
-                return Grouping(key: "f.status_key / \(m.digit.unit) % \(m.digit.radix)",
-                                join: "samtaler.dim_samtalestatus \(alias) ON \(alias).status_key = KEY * \(m.digit.unit)",
-                                label: "\(alias).\(m.rawValue)", sort: "\(alias).\(m.rawValue)_orden")
-            }
-        }
-    }
-
-    public struct Request: Sendable {
-        public var name: Name
-        /// nil: every period in the warehouse.
-        public var period: Period?
-        public var per: Granularity = .month
-        public var by: [Breakdown] = []
-        /// visitation: the one day to count on (else the last day of each --per in the period).
-        public var date: CivilDate?
-        /// marks: which marks (empty: all).
-        public var marks: [Mark] = []
-        public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
-
-        /// The first column of most reports: the period of each row.
-        var periodColumn: ReportTable.Column { ReportTable.Column(key: "periode", label: per.label, kind: .text) }
-        /// One column per breakdown, in the order asked for.
-        var byColumns: [ReportTable.Column] { by.map { ReportTable.Column(key: $0.rawValue, label: $0.label, kind: .text) } }
-    }
-
     let conn: PGConnection
-    /// Every figure from SQL alone, none counted in the client (the tests compare both ways).
-    let sqlOnly: Bool
-    /// The most rows (the planner's estimate) that volumes counts in the client; above it SQL
-    /// counts (bounded memory: 24 bytes a row, ~100 MB at 4 million).
-    let clientRowLimit: Int
+    /// How the counting strategies are chosen (`Reports.volumesCounting`, `Reports.formsCounting`).
+    let options: CountingOptions
 
-    /// Opens a second connection to the same database, for reading a large period in two halves
-    /// at once (volumes); nil: one connection only.
-    let helper: (() throws -> PGConnection)?
+    public init(conn: PGConnection, options: CountingOptions) {
+        self.conn = conn
+        self.options = options
+    }
 
-    /// Periods of at least this many rows (estimated) are read in two halves when there is a helper.
-    let splitRows: Int
-
-    /// Over `clientRowLimit`, volumes counts in pieces of whole periods of about this many rows.
-    let chunkRows: Int
-
+    /// The knobs one by one (`CountingOptions` says what each does).
     public init(conn: PGConnection, sqlOnly: Bool = false, clientRowLimit: Int = 4_000_000,
                 helper: (() throws -> PGConnection)? = nil, splitRows: Int = 200_000, chunkRows: Int = 500_000) {
-        self.conn = conn
-        self.sqlOnly = sqlOnly
-        self.clientRowLimit = clientRowLimit
-        self.helper = helper
-        self.splitRows = splitRows
-        self.chunkRows = chunkRows
+        self.init(conn: conn, options: CountingOptions(sqlOnly: sqlOnly, clientRowLimit: clientRowLimit, helper: helper,
+                                                       splitRows: splitRows, chunkRows: chunkRows))
     }
 
     public func run(_ request: Request) throws(WarehouseError) -> ReportTable {
@@ -266,37 +51,13 @@ public struct Reports {
         }
     }
 
-    /// Current conversations held in the period ($1, $2 are date keys).
-    static let current = "NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2"
-
-    /// The same for one period, with its date keys written in (for COPY, which takes no parameters).
-    static func current(_ p: Period?) -> String {
-        let b = bounds(p)
-        return current(from: b[0]!, to: b[1]!)
-    }
-
-    /// The same between two date keys.
-    static func current(from: String, to: String) -> String {
-        current.replacingOccurrences(of: "$1", with: from).replacingOccurrences(of: "$2", with: to)
-    }
-
-    /// The period's bounds as date-key parameters ($1, $2).
-    static func bounds(_ p: Period?) -> [String?] {
-        [String(p?.from.key ?? 19000101), String(p?.to.key ?? 20991231)]
-    }
-
-    static func describe(_ p: Period?) -> String {
-        guard let p else { return "alle perioder" }
-        return p.kind == .range ? "\(p.from) til \(p.to)" : "\(p.text) (\(p.from) til \(p.to))"
-    }
-
     // MARK: volumes
 
     func volumes(_ r: Request) throws -> ReportTable {
         let dims = [r.per.grouping] + r.by.map(\.grouping)
         let n = dims.count
         let query = GroupedQuery(
-            groups: dims, filter: Self.current,
+            groups: dims,
             aggregates: { keys in ["count(*) AS samtaler", "count(DISTINCT f.person_pseudonym) AS personer",
                                    "GROUPING(\(keys.joined(separator: ", "))) AS niveau"] },
             groupBy: { "ROLLUP (\($0.joined(separator: ", ")))" },
@@ -306,35 +67,14 @@ public struct Reports {
             // would compare equal texts under the collation at every tie, 0.18 s of 0.25 s for
             // the 24,131 groups of the 1M bench warehouse.
             orderBy: { cols in cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, "x.k\(i)"] } })
-        // The distinct persons under ROLLUP are counted in the client (DistinctRollup): 2-3x
-        // faster than PostgreSQL 15's count(DISTINCT) per grouping set. query.sql is the same
-        // report in SQL alone; the tests compare the two.
-        var counted: [RollupRow]?
-        if !sqlOnly {
-            let plan = try plan(r.period)
-            if let rows = plan.rows, rows > clientRowLimit {
-                // Too many rows to hold at once: piece by piece, each piece whole periods.
-                if let pieces = try pieces(r.period, per: r.per, rows: rows) {
-                    counted = try query.rollupCountedInPieces(conn, pieces: pieces, expected: rows / pieces.count,
-                                                              second: try secondConnection())
-                }
-            } else {
-                counted = try query.rollupCountedInClient(conn, filter: Self.current(r.period), estimate: plan.rows,
-                                                          split: try halves(r.period, plan), second: secondConnection, maxRows: clientRowLimit)
-            }
-        }
-        if counted == nil {
-            let res = try conn.execute(query.sql, Self.bounds(r.period))
-            counted = (0..<res.rowCount).map { i in
-                RollupRow(labels: (0..<n).map { res.value(i, $0) }, conversations: res.int(i, n) ?? 0,
-                          persons: res.int(i, n + 1) ?? 0, niveau: res.int(i, n + 2) ?? 0)
-            }
-        }
+        // How the groups are counted (in SQL, in the client, in halves or in pieces) is chosen
+        // apart from what the report is; every way gives the same rows (tested).
+        let counted = try volumesCounting(query, r.filter, per: r.per).rollup(query)
         var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
                     ReportTable.Column(key: "personer", label: "Personer", kind: .count)]
         var rows: [ReportTable.Row] = []
-        for row in counted ?? [] {
+        for row in counted {
             let grouping = row.niveau
             var cells: [ReportTable.Cell] = []
             for j in 0..<dims.count {
@@ -382,9 +122,9 @@ public struct Reports {
             counts = sums.map { (type: $0.key, count: $0.value) }
         } else {
             let res = try conn.execute(GroupedQuery(
-                groups: [Breakdown.samtaletype.grouping], filter: Self.current,
+                groups: [Breakdown.samtaletype.grouping],
                 aggregates: { _ in ["count(*) AS n"] }, groupBy: { $0.joined() },
-                carry: ["x.n"], orderBy: { ["x.n DESC", $0[0].label] }).sql, Self.bounds(r.period))
+                carry: ["x.n"], orderBy: { ["x.n DESC", $0[0].label] }).sql, r.filter.parameters)
             counts = (0..<res.rowCount).map { (type: res.value($0, 0) ?? "", count: res.int($0, 1) ?? 0) }
         }
         return counts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.type < $1.type }
@@ -397,7 +137,6 @@ public struct Reports {
         // STAR's group is grouped on its order number (one per group), the form on its key.
         let query = GroupedQuery(
             groups: outer, innerJoins: ["JOIN samtaler.dim_samtaleform fs ON fs.samtaleform_key = f.samtaleform_key"],
-            filter: Self.current,
             aggregates: { _ in ["fs.star_gruppe_orden AS star", "f.samtaleform_key AS form", "count(*) AS samtaler",
                                 "GROUPING(fs.star_gruppe_orden, f.samtaleform_key) AS niveau"] },
             groupBy: { $0.joined(separator: ", ") + ", ROLLUP (fs.star_gruppe_orden, f.samtaleform_key)" },
@@ -405,7 +144,7 @@ public struct Reports {
                          "LEFT JOIN samtaler.dim_samtaleform sf ON sf.samtaleform_key = x.form"],
             carry: ["sg.star_gruppe", "sf.samtaleform", "x.samtaler", "x.niveau"],
             orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } + ["x.niveau >> 1", "x.star", "x.niveau & 1", "x.form"] })
-        let res = try formsInHalves(query, r.period) ?? conn.execute(query.sql, Self.bounds(r.period))
+        let res = try formsCounting(r.filter).forms(query)
         let n = outer.count
         var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "star_gruppe", label: "Form (STAR)", kind: .text),
@@ -449,44 +188,6 @@ public struct Reports {
         return table
     }
 
-    /// forms over a large period: the conversations per finest group (period, breakdowns, STAR
-    /// group, form) counted on two connections at once, each over half the period (`halves`),
-    /// then added up and rolled up in SQL over those few hundred groups, labelled and ordered by
-    /// the same outer query. PostgreSQL 15 runs no aggregate under ROLLUP in parallel; counts
-    /// add up, so the halves give the same report (tested). nil: one query does it all.
-    func formsInHalves(_ query: GroupedQuery, _ p: Period?) throws -> PGResult? {
-        guard !sqlOnly, helper != nil, let split = try halves(p, plan(p)), let other = try secondConnection() else { return nil }
-        let keys = query.groups.map(\.key) + ["fs.star_gruppe_orden", "f.samtaleform_key"]
-        func fine(_ filter: String) -> String {
-            "SELECT \(keys.joined(separator: ", ")), count(*) FROM \(query.fact) \(query.joins.joined(separator: " ")) "
-                + "WHERE \(filter) GROUP BY \(keys.joined(separator: ", "))"
-        }
-        let (first, second) = try bothHalves(conn, other, split) { try $0.execute(fine($1)) }
-        var counts: [[String?]: Int] = [:]
-        for res in [first, second] {
-            for i in 0..<res.rowCount {
-                counts[(0..<keys.count).map { res.value(i, $0) }, default: 0] += res.int(i, keys.count) ?? 0
-            }
-        }
-        let n = query.groups.count
-        var params: [String?] = []
-        var columns: [String] = []
-        for c in 0..<keys.count {
-            let text = c < n && query.groups[c].keyIsText
-            params.append(GroupedQuery.arrayLiteral(counts.keys.map { $0[c] }, quoted: text))
-            columns.append("$\(c + 1)::\(text ? "text" : "bigint")[]")
-        }
-        params.append(GroupedQuery.arrayLiteral(counts.values.map { String($0) }, quoted: false))
-        columns.append("$\(keys.count + 1)::bigint[]")
-        let k = (0..<n).map { "k\($0)" }
-        let rolled = """
-            SELECT \((k + ["star", "form", "sum(n)::bigint AS samtaler", "GROUPING(star, form) AS niveau"]).joined(separator: ", "))
-            FROM unnest(\(columns.joined(separator: ", "))) AS u(\((k + ["star", "form", "n"]).joined(separator: ", ")))
-            GROUP BY \((k.isEmpty ? "" : k.joined(separator: ", ") + ", ") + "ROLLUP (star, form)")
-            """
-        return try conn.execute(query.outerSQL(from: rolled), params)
-    }
-
     // MARK: participants
 
     func participants(_ r: Request) throws -> ReportTable {
@@ -497,7 +198,7 @@ public struct Reports {
         let sql = """
             WITH samtale AS MATERIALIZED (
                 SELECT f.samtale_key, \(per.key) AS periode, f.antal_deltagere
-                FROM samtaler.fact_samtale f WHERE \(Self.current)),
+                FROM samtaler.fact_samtale f WHERE \(ReportFilter.parameterized)),
             total AS (
                 SELECT periode, count(*) AS alle, count(*) FILTER (WHERE antal_deltagere > 0) AS med FROM samtale GROUP BY periode),
             agg AS (
@@ -513,7 +214,7 @@ public struct Reports {
             LEFT JOIN samtaler.dim_deltagelsesform fo ON fo.deltagelsesform_key = x.form
             ORDER BY x.periode, x.niveau >> 1, x.rolle, x.niveau & 1, x.form
             """
-        let res = try conn.execute(sql, Self.bounds(r.period))
+        let res = try conn.execute(sql, r.filter.parameters)
         let columns = [
             r.periodColumn,
             ReportTable.Column(key: "deltagerrolle", label: "Deltagerrolle", kind: .text),
@@ -607,23 +308,5 @@ public struct Reports {
         table.notes = ["En leverance er en registrering med registreret-dato (dansk tid) i perioden; rettelser og annulleringer tæller med.",
                        rows.isEmpty ? "Intet at bemærke." : "\(rows.count) forhold at se på."]
         return table
-    }
-
-    /// The period of the same length just before `p`.
-    static func previous(_ p: Period) -> Period {
-        switch p.kind {
-        case .month:
-            let m = p.from.month == 1 ? 12 : p.from.month - 1
-            let y = p.from.month == 1 ? p.from.year - 1 : p.from.year
-            return (try? Period.parse("\(y)-\(m < 10 ? "0" : "")\(m)")) ?? p
-        case .quarter:
-            let q = (p.from.month - 1) / 3 + 1
-            return (try? Period.parse(q == 1 ? "\(p.from.year - 1)Q4" : "\(p.from.year)Q\(q - 1)")) ?? p
-        case .year:
-            return (try? Period.parse(String(p.from.year - 1))) ?? p
-        case .range:
-            let days = p.to.daysSinceEpoch - p.from.daysSinceEpoch + 1
-            return (try? Period.range(from: p.from.adding(days: -days), to: p.from.adding(days: -1))) ?? p
-        }
     }
 }

@@ -31,7 +31,9 @@ struct GroupedQuery {
     var fact = "samtaler.fact_samtale f"
     /// Joins of the inner query besides the indberetter (added when a group needs it).
     var innerJoins: [String] = []
-    var filter: String
+    /// The WHERE condition: the current conversations of the days given as $1 and $2, unless
+    /// the query says otherwise.
+    var filter = ReportFilter.parameterized
     /// Inner select items after the keys, given the keys' expressions.
     var aggregates: ([String]) -> [String]
     /// The GROUP BY clause's content, given the keys' expressions.
@@ -70,5 +72,20 @@ struct GroupedQuery {
             \((labelled.compactMap(\.join) + outerJoins).joined(separator: "\n"))
             ORDER BY \(orderBy(labelled.enumerated().map { ($0.element.sort, "g\($0.offset)") }).joined(separator: ", "))
             """
+    }
+
+    /// An array literal for a parameter: {a,b,NULL}; text elements quoted, as the array input
+    /// syntax requires.
+    static func arrayLiteral(_ values: [String?], quoted: Bool) -> String {
+        "{" + values.map { v in
+            guard let v else { return "NULL" }
+            guard quoted else { return v }
+            var out = "\""
+            for ch in v {
+                if ch == "\"" || ch == "\\" { out.append("\\") }
+                out.append(ch)
+            }
+            return out + "\""
+        }.joined(separator: ",") + "}"
     }
 }
