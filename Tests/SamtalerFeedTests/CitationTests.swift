@@ -61,22 +61,28 @@ struct CitationTests {
         }
     }
 
-    /// Lines that break rules: the rule cases of ValidatorTests, broken JSON, and the invalid lines
-    /// of the synthetic generator.
-    static func invalidLines() throws -> [[UInt8]] {
+    /// Lines that break rules: the rule cases of ValidatorTests and of this suite, the lines of
+    /// OneReasonPerRuleTests, broken JSON, and the invalid lines of the synthetic generator.
+    static func invalidLines() throws -> (lines: [[UInt8]], generated: Range<Int>) {
         var lines: [[UInt8]] = []
-        for c in ValidatorTests.cases where c.expected != nil {
+        for c in ValidatorTests.cases + Self.cases where c.expected != nil {
+            var o = c.base()
+            c.change(&o)
+            lines.append(Fixtures.line(o))
+        }
+        for c in OneReasonPerRuleTests.cases {
             var o = c.base()
             c.change(&o)
             lines.append(Fixtures.line(o))
         }
         lines += ["{\"registrering\":\"samtale\"", "[1,2]", "{\"id\":\"a\",\"id\":\"b\"}", "\"x\""].map { Array($0.utf8) }
         lines.append([0x7B, 0xFF, 0x7D])
+        let first = lines.count
         let options = SyntheticFeedOptions(rows: 6_000, seed: 2026, invalidShare: 0.5)
         _ = try SyntheticFeed.generate(options: options, reference: Fixtures.reference) { line, bad in
             if bad { lines.append(line) }
         }
-        return lines
+        return (lines, first..<lines.count)
     }
 
     /// Every reason the validator gives cites a known source, and the one for the indberetter's
@@ -85,8 +91,10 @@ struct CitationTests {
     @Test func everyReasonCitesItsSourceForTheIndberettersKind() throws {
         let known = Set(Citation.all)
         var reasons = 0, uncited: [String] = [], wrongKind: [String] = []
-        for line in try Self.invalidLines() {
-            let outcome = Fixtures.validate(bytes: line)
+        let (lines, generated) = try Self.invalidLines()
+        for (i, line) in lines.enumerated() {
+            let validator = i < generated.lowerBound ? Fixtures.validator : Fixtures.generatedFeedValidator
+            let outcome = line.withUnsafeBytes { validator.validate(line: $0) }
             #expect(outcome.registration == nil, "accepted: \(String(decoding: line, as: UTF8.self))")
             let text = String(decoding: line, as: UTF8.self)
             let samtale = text.contains("\"registrering\":\"samtale\"")

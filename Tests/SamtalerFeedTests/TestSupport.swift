@@ -25,6 +25,9 @@ enum Fixtures {
     /// The instant the tests' loads "started": registreret may lie at most 5 minutes after it.
     static let loadStarted = try! Timestamp.parse("2026-01-01T00:00:00Z").get()
     static let validator = Validator(reference: reference, loadStarted: loadStarted)
+    /// For the synthetic generator's lines: its default period ends 2025-12-31, and its
+    /// corrections are registered into 2026; a load in 2030 has them all in the past.
+    static let generatedFeedValidator = Validator(reference: reference, loadStarted: try! Timestamp.parse("2030-01-01T00:00:00Z").get())
 
     /// A JSON line from a dictionary (keys sorted, so lines are stable).
     static func line(_ object: [String: Any]) -> [UInt8] {
