@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import SamtalerFeed
+// The synthetic generator is moving to a module of its own (SamtalerSynthetic); this file
+// compiles with it there and without it.
+#if canImport(SamtalerSynthetic)
+import SamtalerSynthetic
+#endif
 
 /// Feed contract v2, "The rejects file": every reason cites where its rule comes from, the
 /// regulation's paragraph for the indberetter's kind (BEK 442/2023 § 27 for a jobcenter,

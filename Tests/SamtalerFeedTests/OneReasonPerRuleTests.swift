@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import SamtalerFeed
+// The synthetic generator is moving to a module of its own (SamtalerSynthetic); this file
+// compiles with it there and without it.
+#if canImport(SamtalerSynthetic)
+import SamtalerSynthetic
+#endif
 
 /// Feed contract v2: a line gets a reason for each rule it breaks, and no reason that follows
 /// only from another field's invalid value. Each line here breaks the rules listed, and gets
