@@ -15,8 +15,9 @@ struct LoadCommand: ParsableCommand {
             transaction, or none.
 
             Every rejected line goes whole to the rejects file (JSON Lines: file, line,
-            id, reasons with field, rule and the regulation's paragraph, and the raw
-            line), so it can be corrected and fed again. The rejects file is created with
+            id, reasons with field, rule, message and source: the regulation's paragraph
+            or the contract's section the rule comes from, and the raw line), so it can be
+            corrected and fed again. The rejects file is created with
             mode 0600: it may hold personnumre and names. Nothing of a rejected line
             reaches the database.
 

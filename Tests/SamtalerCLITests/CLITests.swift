@@ -87,6 +87,16 @@ final class Sandbox {
         #expect(summary["batch"] as? Int != nil)
         let rejectLines = try String(contentsOfFile: s.dir + "/rejects.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(rejectLines.count == rejected)
+        // Feed contract v2: every reason in the rejects file says where its rule comes from.
+        let reasons = try rejectLines.flatMap { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["reasons"] as? [[String: Any]] ?? []
+        }
+        #expect(reasons.count >= rejected)
+        let uncited = reasons.filter { r in
+            let source = r["source"] as? String ?? ""
+            return !(source.hasPrefix("BEK 442/2023 § 27 ") || source.hasPrefix("BEK 355/2021 § 87 ") || source.hasPrefix("feed.md: "))
+        }
+        #expect(uncited.isEmpty, "\(uncited.count) reasons without a source, e.g. \(uncited.prefix(3))")
 
         let again = try s.run(["load", feed, "--rejects", s.dir + "/rejects2.jsonl", "--json"])
         #expect(again.status == 0)

@@ -9,8 +9,25 @@ enum Fixtures {
         return url.path
     }()
 
+    /// The shared folder beside the repository (`shared/spec`, `shared/seeds`): `../shared` of
+    /// a clone, further up from a git worktree in a folder of its own (`wt/NAME`).
+    static let shared: String = {
+        var url = URL(fileURLWithPath: root)
+        for _ in 0..<4 {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("shared")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("spec/feed.md").path) { return candidate.path }
+        }
+        return root + "/../shared"
+    }()
+
     static let reference: ReferenceData = try! ReferenceData.load(directory: root + "/sql/reference")
-    static let validator = Validator(reference: reference)
+    /// The instant the tests' loads "started": registreret may lie at most 5 minutes after it.
+    static let loadStarted = try! Timestamp.parse("2026-01-01T00:00:00Z").get()
+    static let validator = Validator(reference: reference, loadStarted: loadStarted)
+    /// For the synthetic generator's lines: its default period ends 2025-12-31, and its
+    /// corrections are registered into 2026; a load in 2030 has them all in the past.
+    static let generatedFeedValidator = Validator(reference: reference, loadStarted: try! Timestamp.parse("2030-01-01T00:00:00Z").get())
 
     /// A JSON line from a dictionary (keys sorted, so lines are stable).
     static func line(_ object: [String: Any]) -> [UInt8] {
@@ -53,7 +70,9 @@ enum Fixtures {
     static var jobsoegningskrav: [String: Any] {
         ["registrering": "jobsoegningskrav", "id": "JK-24-1", "registreret": "2025-03-05T09:00:00Z",
          "indberetter": ["type": "akasse", "kode": "24"], "cpr": "1203854321",
-         "fagomraader": ["Lager"], "geografi": "Region Midtjylland", "antalAnsoegninger": 5]
+         "fagomraader": ["Lager"], "geografi": "Region Midtjylland", "antalAnsoegninger": 5,
+         "omfang": "Fuldtid, 37 timer om ugen", "formaal": "Ordinær beskæftigelse hurtigst muligt",
+         "stillingskilder": "Jobnet og virksomhedernes egne sider"]
     }
 }
 
@@ -68,4 +87,6 @@ extension Validator.Outcome {
     }
     /// "field: rule" of every reason.
     var keys: [String] { reasons.map { "\($0.field): \($0.rule)" } }
+    /// "field: rule (source)" of every reason.
+    var cited: [String] { reasons.map { "\($0.field): \($0.rule) (\($0.source))" } }
 }

@@ -27,7 +27,7 @@ struct RuleCase: Sendable, CustomStringConvertible {
 
 struct ValidatorTests {
     @Test func theContractsExampleLinesAreValid() throws {
-        let spec = try String(contentsOfFile: Fixtures.root + "/../shared/spec/feed.md", encoding: .utf8)
+        let spec = try String(contentsOfFile: Fixtures.shared + "/spec/feed.md", encoding: .utf8)
         let examples = spec.split(separator: "\n").filter { $0.hasPrefix("{\"registrering\"") }
         #expect(examples.count == 3)
         for line in examples {
@@ -196,6 +196,94 @@ struct ValidatorTests {
         .jk("51 fagomraader", "fagomraader: range") { $0["fagomraader"] = Array(repeating: "x", count: 51) },
         .jk("geografi missing", "geografi: required") { $0["geografi"] = nil },
         .jk("omfang as number", "omfang: type") { $0["omfang"] = 3 },
+        .jk("jobsoegningskrav without cpr", "cpr: required") { $0["cpr"] = nil },
+        .jk("jobsoegningskrav with cpr 31 February", "cpr: date") { $0["cpr"] = "3102901234" },
+        .jk("jobsoegningskrav with cpr of letters", "cpr: format") { $0["cpr"] = "12038S4321" },
+        .mp("minplan without cpr", "cpr: required") { $0["cpr"] = nil },
+        .mp("minplan with cpr null", "cpr: required") { $0["cpr"] = NSNull() },
+        .mp("minplan with cpr month 13", "cpr: date") { $0["cpr"] = "0113901234" },
+        .mp("minplan with cpr as number", "cpr: type") { $0["cpr"] = 1203854321 },
+        // aftale required (§ 27 nr. 5 and 6, § 87 stk. 1 nr. 7)
+        .jc("aftale missing on FLEKSJOBOPFOELGNING", "aftale: required") { $0["samtaletype"] = "FLEKSJOBOPFOELGNING"; $0["aftale"] = nil },
+        .jc("aftale null on FLEKSJOBOPFOELGNING", "aftale: required") { $0["samtaletype"] = "FLEKSJOBOPFOELGNING"; $0["aftale"] = NSNull() },
+        .jc("binding aftale on FLEKSJOBOPFOELGNING", nil) { $0["samtaletype"] = "FLEKSJOBOPFOELGNING" },
+        .jc("aftale missing on INTEGRATIONSSAMTALE", "aftale: required") { $0["samtaletype"] = "INTEGRATIONSSAMTALE"; $0["aftale"] = nil },
+        .jc("binding aftale on INTEGRATIONSSAMTALE", nil) { $0["samtaletype"] = "INTEGRATIONSSAMTALE" },
+        .jc("aftale missing on JOBSAMTALE_31_2", "aftale: required") {
+            $0["samtaletype"] = "JOBSAMTALE_31_2"; $0["akasseDeltagelse"] = "DELTOG"; $0["aftale"] = nil
+        },
+        .ak("aftale missing on CV_SAMTALE", "aftale: required") { $0["aftale"] = nil },
+        .ak("aftale null on CV_SAMTALE", "aftale: required") { $0["aftale"] = NSNull() },
+        // aftale's other keys
+        .jc("aftale.saerligIndsats as string", "aftale.saerligIndsats: type") { $0["aftale"] = ["forpligtende": true, "saerligIndsats": "nej"] },
+        .jc("aftale.saerligIndsats as number", "aftale.saerligIndsats: type") { $0["aftale"] = ["forpligtende": true, "saerligIndsats": 0] },
+        .jc("aftale.saerligIndsats null", nil) { $0["aftale"] = ["forpligtende": true, "saerligIndsats": NSNull()] },
+        .ak("aftale.saerligIndsats as string from an a-kasse", "aftale.saerligIndsats: type") { $0["aftale"] = ["forpligtende": true, "saerligIndsats": "ja"] },
+        .jc("aftale.tekst as number", "aftale.tekst: type") { $0["aftale"] = ["forpligtende": true, "tekst": 5] },
+        // deltagere's rolle and deltagelsesform
+        .jc("deltager without rolle", "deltagere[0].rolle: required") { $0["deltagere"] = [["navn": "B", "deltagelsesform": "VIDEO"]] },
+        .jc("deltager with rolle null", "deltagere[0].rolle: required") {
+            $0["deltagere"] = [["navn": "B", "rolle": NSNull(), "deltagelsesform": "VIDEO"]]
+        },
+        .ak("a-kasse deltager without rolle", "deltagere[0].rolle: required") { $0["deltagere"] = [["navn": "B", "deltagelsesform": "VIDEO"]] },
+        .jc("deltager without deltagelsesform", "deltagere[0].deltagelsesform: required") { $0["deltagere"] = [["navn": "B", "rolle": "TOLK"]] },
+        .jc("second deltager without deltagelsesform", "deltagere[1].deltagelsesform: required") {
+            $0["deltagere"] = [["navn": "B", "rolle": "TOLK", "deltagelsesform": "VIDEO"], ["navn": "C", "rolle": "MENTOR"]]
+        },
+        .jc("deltager with deltagelsesform as number", "deltagere[0].deltagelsesform: type") {
+            $0["deltagere"] = [["navn": "B", "rolle": "TOLK", "deltagelsesform": 1]]
+        },
+        // v2: visitationsgruppe only from a jobcenter (§ 27 nr. 9; § 87 has none)
+        .ak("visitationsgruppe from an a-kasse (the issue's line)", "visitationsgruppe: not_allowed") {
+            $0["samtaletype"] = "JOBSAMTALE_AKASSE"; $0["cvGodkendelse"] = nil; $0["aftale"] = nil
+            $0["kontaktgruppe"] = 2; $0["visitationsgruppe"] = "KATEGORI_1"
+        },
+        .ak("visitationsgruppe from an a-kasse on a CV_SAMTALE", "visitationsgruppe: not_allowed") { $0["visitationsgruppe"] = "JOBPARAT" },
+        .ak("visitationsgruppe from an a-kasse, not a code either", "visitationsgruppe: not_allowed") { $0["visitationsgruppe"] = "PARAT" },
+        .ak("visitationsgruppe null from an a-kasse", nil) { $0["visitationsgruppe"] = NSNull() },
+        .ak("akasseDeltagelse from an a-kasse", "akasseDeltagelse: not_allowed") { $0["akasseDeltagelse"] = "DELTOG" },
+        .jc("raadighedsvurdering from a jobcenter", "raadighedsvurdering: not_allowed") { $0["raadighedsvurdering"] = "TVIVL_OM_RAADIGHED" },
+        .ak("cvFyldestgoerende from an a-kasse without kontaktgruppe", "cvFyldestgoerende: not_allowed") { $0["cvFyldestgoerende"] = true },
+        .ak("cvFyldestgoerende from an a-kasse with kontaktgruppe 1", nil) { $0["kontaktgruppe"] = 1; $0["cvFyldestgoerende"] = true },
+        // v2: omfang, formaal and stillingskilder required and non-empty (§ 87 stk. 3 nr. 5-7)
+        .jk("omfang missing", "omfang: required") { $0["omfang"] = nil },
+        .jk("omfang null", "omfang: required") { $0["omfang"] = NSNull() },
+        .jk("omfang empty", "omfang: empty") { $0["omfang"] = "" },
+        .jk("omfang only white space", "omfang: empty") { $0["omfang"] = " \t " },
+        .jk("formaal missing", "formaal: required") { $0["formaal"] = nil },
+        .jk("formaal empty", "formaal: empty") { $0["formaal"] = "" },
+        .jk("formaal as bool", "formaal: type") { $0["formaal"] = true },
+        .jk("stillingskilder missing", "stillingskilder: required") { $0["stillingskilder"] = nil },
+        .jk("stillingskilder empty", "stillingskilder: empty") { $0["stillingskilder"] = " " },
+        .jk("stillingskilder as array", "stillingskilder: type") { $0["stillingskilder"] = ["Jobnet"] },
+        .jk("annuller of a jobsoegningskrav needs none of them", nil) {
+            $0["handling"] = "annuller"; $0["omfang"] = nil; $0["formaal"] = nil; $0["stillingskilder"] = nil
+        },
+        // v2: registreret at most 5 minutes after the load started (2026-01-01T00:00:00Z here)
+        .jc("registreret 5 minutes after the load started", nil) { $0["registreret"] = "2026-01-01T00:05:00Z" },
+        .jc("registreret 5 minutes after the load started, with an offset", nil) { $0["registreret"] = "2026-01-01T01:05:00+01:00" },
+        .jc("registreret a microsecond more", "registreret: future") { $0["registreret"] = "2026-01-01T00:05:00.000001Z" },
+        .jc("registreret 5 minutes 1 second after, with an offset", "registreret: future") { $0["registreret"] = "2025-12-31T19:05:01-05:00" },
+        .jc("a conversation held on 2031-06-01 (the issue's line)", "registreret: future") {
+            $0["registreret"] = "2031-06-01T10:00:00+02:00"; $0["afholdt"] = "2031-06-01"
+        },
+        .jc("a withdrawal from the future", "registreret: future") { $0["handling"] = "annuller"; $0["registreret"] = "2026-02-01T00:00:00Z" },
+        .mp("a minplan from the future", "registreret: future") { $0["registreret"] = "2026-02-01T00:00:00Z" },
+        .jk("a jobsoegningskrav from the future", "registreret: future") { $0["registreret"] = "2026-02-01T00:00:00Z" },
+        // Years 1900-2099 and no leap second (stated in v2)
+        .jc("registreret with a leap second", "registreret: date") { $0["registreret"] = "2016-12-31T23:59:60Z"; $0["afholdt"] = "2016-12-31" },
+        .jc("afholdt timestamp with a leap second", "afholdt: date") { $0["afholdt"] = "2016-12-31T23:59:60Z" },
+        .ak("a-kasse afholdt with a leap second", "afholdt: date") { $0["afholdt"] = "2016-12-31T23:59:60+01:00" },
+        .jc("afholdt at 23:59:59", nil) { $0["afholdt"] = "2016-12-31T23:59:59Z" },
+        .jc("registreret in 1899", "registreret: range") { $0["registreret"] = "1899-12-31T12:00:00Z"; $0["afholdt"] = "1899-12-31" },
+        .jc("registreret in 2100", "registreret: range") { $0["registreret"] = "2100-01-01T12:00:00Z" },
+        .ak("afholdt timestamp in 1899", "afholdt: range") { $0["afholdt"] = "1899-12-31T12:00:00Z" },
+        .jc("afholdt on 1 January 1900", nil) { $0["afholdt"] = "1900-01-01" },
+        .jc("afholdt timestamp at noon on 1 January 1900", nil) { $0["afholdt"] = "1900-01-01T12:00:00Z" },
+        .jc("afholdt date in 2100", "afholdt: range") { $0["afholdt"] = "2100-01-01" },
+        // Written in 2099, but 1 January 2100 in Copenhagen; written in 2100, but 2099 in Copenhagen.
+        .ak("afholdt 2099-12-31T23:30Z is 2100 in Copenhagen", "afholdt: range") { $0["afholdt"] = "2099-12-31T23:30:00Z" },
+        .ak("afholdt written in year 2100", "afholdt: range") { $0["afholdt"] = "2100-01-01T00:30:00+05:00" },
     ]
 
     @Test(arguments: cases)
@@ -215,10 +303,27 @@ struct ValidatorTests {
         var o = Fixtures.jobcenter
         o["kontaktgruppe"] = 1
         let r = Fixtures.validate(o).reasons.first { $0.field == "visitationsgruppe" }
-        #expect(r?.regulation == "§ 27 nr. 9")
+        #expect(r?.source.text == "BEK 442/2023 § 27 nr. 9")
         var a = Fixtures.akasse
         a["afholdt"] = "2025-03-05"
-        #expect(Fixtures.validate(a).reasons.first?.regulation == "§ 87 stk. 1 nr. 2")
+        #expect(Fixtures.validate(a).reasons.first?.source.text == "BEK 355/2021 § 87 stk. 1 nr. 2")
+    }
+
+    /// `future` is judged against the instant the validator is given (the load's start), not the
+    /// clock: the same line is from the future for one load and not for a later one.
+    @Test func theFutureIsJudgedFromTheLoadsStart() throws {
+        var o = Fixtures.jobcenter
+        o["registreret"] = "2031-06-01T10:00:00+02:00"
+        o["afholdt"] = "2031-06-01"
+        let line = Fixtures.line(o)
+        let early = Fixtures.validator
+        let late = Validator(reference: Fixtures.reference, loadStarted: try Timestamp.parse("2031-06-01T07:55:00Z").get())
+        let tooEarly = Validator(reference: Fixtures.reference, loadStarted: try Timestamp.parse("2031-06-01T07:54:59Z").get())
+        let outcome = line.withUnsafeBytes { early.validate(line: $0) }
+        #expect(outcome.keys == ["registreret: future"])
+        #expect(outcome.reasons.first?.message.contains("2026-01-01T00:00:00Z") == true, "the message names the load's start")
+        #expect(line.withUnsafeBytes { late.validate(line: $0) }.registration != nil)
+        #expect(line.withUnsafeBytes { tooEarly.validate(line: $0) }.keys == ["registreret: future"])
     }
 
     @Test func everyBrokenFieldIsReportedAtOnce() {

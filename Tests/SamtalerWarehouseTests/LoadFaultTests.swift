@@ -286,7 +286,8 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
             #expect(!reasons.isEmpty, "line \(n) (\(l.kind)) has no reason")
             for reason in reasons {
                 #expect(!(reason["field"] as? String ?? "").isEmpty && !(reason["rule"] as? String ?? "").isEmpty
-                        && !(reason["message"] as? String ?? "").isEmpty, "line \(n): an incomplete reason \(reason)")
+                        && !(reason["message"] as? String ?? "").isEmpty && !(reason["source"] as? String ?? "").isEmpty,
+                        "line \(n): an incomplete reason \(reason)")
             }
             let rules = Set(reasons.compactMap { $0["rule"] as? String })
             switch l.expect {

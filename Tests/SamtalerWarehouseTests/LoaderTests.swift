@@ -39,7 +39,7 @@ import Testing
         let reason = (objects[0]["reasons"] as? [[String: Any]])?.first
         #expect(reason?["field"] as? String == "cpr")
         #expect(reason?["rule"] as? String == "date")
-        #expect(reason?["regulation"] as? String == "§ 27 nr. 1")
+        #expect(reason?["source"] as? String == "BEK 442/2023 § 27 nr. 1")
         let mode = try FileManager.default.attributesOfItem(atPath: rejectsPath)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
 
@@ -48,6 +48,36 @@ import Testing
                              [String(s.batch)]) == "publiceret 7 3 4 3")
         // Every fact row knows its batch.
         #expect(try w.int("SELECT count(*) FROM samtaler.fact_samtale WHERE batch_key <> $1", [String(s.batch)]) == 0)
+    }
+
+    /// Feed contract v2: a `registreret` more than 5 minutes after the load started is rejected
+    /// (`future`), the line whole: a new conversation from the future is not counted, and a
+    /// correction from the future does not replace (or pin) the version already loaded.
+    @Test func aRegistrationFromTheFutureIsRejectedWhole() throws {
+        let w = try TestWarehouse()
+        let first = try w.load([w.file("a.jsonl", [Line.samtale(id: "F1")])])
+        #expect(first.new == 1)
+        let now = Timestamp(Date())
+        let tomorrow = now.adding(seconds: 86_400).rfc3339, soon = now.adding(seconds: 120).rfc3339
+        let lines = [
+            Line.samtale(id: "F1", registreret: tomorrow, handling: "ret", form: "TELEFONISK"),
+            Line.samtale(id: "F2", registreret: tomorrow, afholdt: String(tomorrow.prefix(10))),
+            Line.samtale(id: "F3", registreret: soon),   // within 5 minutes of the start: accepted
+        ]
+        let rejectsPath = w.dir + "/rejects.jsonl"
+        let s = try w.load([w.file("b.jsonl", lines)]) { $0.rejectsPath = rejectsPath }
+        #expect(s.read == 3 && s.accepted == 1 && s.rejected == 2)
+        #expect(s.new == 1 && s.changed == 0)
+        #expect(s.rejectedByRule == ["registreret: future": 2])
+        #expect(try w.int("SELECT count(*) FROM samtaler.fact_samtale") == 2)
+        let rejects = try String(contentsOfFile: rejectsPath, encoding: .utf8).split(separator: "\n")
+        let reasons = try rejects.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .flatMap { $0["reasons"] as? [[String: Any]] ?? [] }
+        #expect(reasons.map { $0["rule"] as? String } == ["future", "future"])
+        #expect(reasons.map { $0["source"] as? String } == ["feed.md: Envelope", "feed.md: Envelope"])
+        // The same correction, once its time has come, is an ordinary later version.
+        let later = try w.load([w.file("c.jsonl", [Line.samtale(id: "F1", registreret: now.rfc3339, handling: "ret", form: "TELEFONISK")])])
+        #expect(later.changed == 1 && later.rejected == 0)
     }
 
     /// An ordinary load inserts its new conversations in the order their lines were loaded (the
@@ -319,11 +349,11 @@ import Testing
     @Test func minPlanAndJobsoegningskravAreLoadedAsCounts() throws {
         let w = try TestWarehouse()
         let mp = #"{"registrering":"minplan","id":"MP1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","jobmaal":["Lager","Chauffør"],"plan":"Søge job","begrundelse":"Erfaring"}"#
-        let jk = #"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":5,"omfang":"fuldtid"}"#
+        let jk = #"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":5,"omfang":"fuldtid","formaal":"Ordinær beskæftigelse","stillingskilder":"Jobnet"}"#
         let s = try w.load([w.file("f.jsonl", [mp, jk])])
         #expect(s.byRegistrering["minplan"]?["new"] == 1 && s.byRegistrering["jobsoegningskrav"]?["new"] == 1)
         #expect(try w.string("SELECT antal_jobmaal::text FROM samtaler.fact_minplan") == "2")
-        #expect(try w.string("SELECT antal_fagomraader || ' ' || antal_ansoegninger || ' ' || med_omfang || ' ' || med_formaal FROM samtaler.fact_jobsoegningskrav") == "1 5 true false")
+        #expect(try w.string("SELECT antal_fagomraader || ' ' || antal_ansoegninger || ' ' || med_omfang || ' ' || med_formaal || ' ' || med_stillingskilder FROM samtaler.fact_jobsoegningskrav") == "1 5 true true true")
     }
 }
 

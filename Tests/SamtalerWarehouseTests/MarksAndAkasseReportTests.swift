@@ -74,8 +74,8 @@ import Testing
             Self.minplan("MP1", "2025-03-05T09:00:00Z", jobmaal: 2),
             Self.minplan("MP2", "2025-03-06T09:00:00Z", jobmaal: 4),
             Self.minplan("MP3", "2025-04-01T09:00:00Z", jobmaal: 1, kode: "77"),
-            #"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","fagomraader":["Lager","Transport"],"geografi":"Aarhus","antalAnsoegninger":5,"omfang":"fuldtid"}"#,
-            #"{"registrering":"jobsoegningskrav","id":"JK2","registreret":"2025-03-07T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"0101901234","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":10}"#,
+            #"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","fagomraader":["Lager","Transport"],"geografi":"Aarhus","antalAnsoegninger":5,"omfang":"fuldtid","formaal":"Ordinær beskæftigelse","stillingskilder":"Jobnet"}"#,
+            #"{"registrering":"jobsoegningskrav","id":"JK2","registreret":"2025-03-07T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"0101901234","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":10,"omfang":"fuldtid","formaal":"Ordinær beskæftigelse","stillingskilder":"Jobnet"}"#,
         ])])
         // MP2 corrected to 6 job goals, MP3 withdrawn.
         try w.load([w.file("b.jsonl", [
@@ -93,7 +93,7 @@ import Testing
         req.name = .jobsoegningskrav
         let jk = try Reports(conn: w.conn).run(req)
         let row = jk.rows.first { $0.cells[0] == .text("2025-03") && $0.cells[1] == .text(name24) }
-        #expect(row.map { Array($0.cells[2...]) } == [.count(2), .count(2), .decimal(7.5), .decimal(1.5), .share(0.5), .share(0), .share(0)])
+        #expect(row.map { Array($0.cells[2...]) } == [.count(2), .count(2), .decimal(7.5), .decimal(1.5), .share(1), .share(1), .share(1)])
         for format in ReportFormat.allCases {
             #expect(!format.render(jk).isEmpty)
         }

@@ -8,13 +8,13 @@ struct PrivacyTests {
         let w = try TestWarehouse()
         let secrets = ["0707614285", "070761-4285", "Kirsten Fiskbæk", "Borgeren aftaler at søge 5 job om ugen",
                        "Planen er hemmelig", "Begrundelsen er hemmelig", "Jobmålet er hemmeligt", "Fagområdet Hemmelig",
-                       "Geografien Hemmelig", "1203854321"]
+                       "Geografien Hemmelig", "Omfanget er hemmeligt", "Formålet er hemmeligt", "Kilderne er hemmelige", "1203854321"]
         let lines = [
             Line.samtale(id: "S1", cpr: "0707614285",
                          extra: #","deltagere":[{"navn":"Kirsten Fiskbæk","rolle":"BISIDDER","deltagelsesform":"PERSONLIGT"}]"#),
             Line.samtale(id: "S2", cpr: "070761-4285", form: "BREV"),
             #"{"registrering":"minplan","id":"MP1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","jobmaal":["Jobmålet er hemmeligt"],"plan":"Planen er hemmelig","begrundelse":"Begrundelsen er hemmelig"}"#,
-            #"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","fagomraader":["Fagområdet Hemmelig"],"geografi":"Geografien Hemmelig","antalAnsoegninger":5}"#,
+            #"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"24"},"cpr":"1203854321","fagomraader":["Fagområdet Hemmelig"],"geografi":"Geografien Hemmelig","antalAnsoegninger":5,"omfang":"Omfanget er hemmeligt","formaal":"Formålet er hemmeligt","stillingskilder":"Kilderne er hemmelige"}"#,
             // A rejected line: its personnummer must not reach the database either.
             Line.samtale(id: "S3", kommune: "999", cpr: "0707614285"),
         ]

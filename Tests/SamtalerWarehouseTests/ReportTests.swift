@@ -29,7 +29,7 @@ final class ReportFixture {
         lines.append(Line.akasse(id: "K1", registreret: "2025-04-01T08:00:00+02:00", cpr: "0101901234", afholdt: "2025-03-31T23:30:00Z"))
         // An a-kasse's Min Plan draft and job search requirements.
         lines.append(#"{"registrering":"minplan","id":"MP1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"77"},"cpr":"0101901234","jobmaal":["Lager"],"plan":"Søge job","begrundelse":"Erfaring"}"#)
-        lines.append(#"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"77"},"cpr":"0101901234","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":5}"#)
+        lines.append(#"{"registrering":"jobsoegningskrav","id":"JK1","registreret":"2025-03-05T09:00:00Z","indberetter":{"type":"akasse","kode":"77"},"cpr":"0101901234","fagomraader":["Lager"],"geografi":"Aarhus","antalAnsoegninger":5,"omfang":"fuldtid","formaal":"Ordinær beskæftigelse","stillingskilder":"Jobnet"}"#)
         try w.load([w.file("feed.jsonl", lines)])
     }
 

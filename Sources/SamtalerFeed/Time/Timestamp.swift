@@ -7,6 +7,14 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
+    /// The instant of a `Date`, to the microsecond (rounded down).
+    public init(_ date: Date) {
+        microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+    }
+
+    /// The instant `seconds` later (earlier when negative).
+    public func adding(seconds: Int64) -> Timestamp { Timestamp(microseconds: microseconds + seconds * 1_000_000) }
+
     public enum Problem: Error, Sendable, Equatable {
         /// Not of the form the contract allows.
         case format
@@ -84,6 +92,17 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         let rem = Int(secs - days * 86_400)
         let date = CivilDate(daysSinceEpoch: Int(days))
         return "\(date) \(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2)).\(pad(micros, 6))+00"
+    }
+
+    /// The instant in UTC in the feed's own form, `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` (the fraction
+    /// only when there is one).
+    public var rfc3339: String {
+        let secs = seconds
+        let micros = Int(microseconds - secs * 1_000_000)
+        let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        let rem = Int(secs - days * 86_400)
+        let date = CivilDate(daysSinceEpoch: Int(days))
+        return "\(date)T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))" + (micros == 0 ? "" : "." + pad(micros, 6)) + "Z"
     }
 }
 

@@ -103,14 +103,15 @@ public struct Reason: Sendable, Hashable, CustomStringConvertible {
     /// A short, stable rule name: `required`, `type`, `code`, `format`, `date`, `range`, ...
     public var rule: String
     public var message: String
-    /// Where the rule comes from in the regulation, e.g. "§ 27 nr. 9", when it does.
-    public var regulation: String?
+    /// Where the rule comes from: the regulation's paragraph for the indberetter's kind, or the
+    /// contract's section. Every reason has one (feed contract v2, "The rejects file").
+    public var source: Citation
 
-    public init(field: String, rule: String, message: String, regulation: String? = nil) {
+    public init(field: String, rule: String, message: String, source: Citation) {
         self.field = field
         self.rule = rule
         self.message = message
-        self.regulation = regulation
+        self.source = source
     }
 
     /// The rule's name for counting: the field without array indices, and the rule (`deltagere[].rolle: code`).
@@ -123,7 +124,82 @@ public struct Reason: Sendable, Hashable, CustomStringConvertible {
         return f + ": " + rule
     }
 
-    public var description: String {
-        "\(field): \(message)" + (regulation.map { " (\($0))" } ?? "")
+    public var description: String { "\(field): \(message) (\(source))" }
+}
+
+/// Where a rule of the feed comes from, as the rejects file writes it: a paragraph of the
+/// regulation with its bekendtgørelse (`BEK 442/2023 § 27 nr. 9`, `BEK 355/2021 § 87 stk. 1 nr. 2`),
+/// or a section of the contract by its heading (`feed.md: Envelope`).
+///
+/// Every citation is one of the constants below, string literals: choosing one costs nothing on
+/// the validator's hot path, and a reason cannot be made without one.
+public struct Citation: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+    private init(_ text: String) { self.text = text }
+    public var description: String { text }
+
+    /// Whether it cites the regulation (else the contract).
+    public var isRegulation: Bool { text.hasPrefix("BEK ") }
+
+    // The contract's sections (`shared/spec/feed.md`), by their headings.
+    public static let filesAndLines = Citation("feed.md: Files and lines")
+    public static let envelope = Citation("feed.md: Envelope")
+    public static let samtale = Citation("feed.md: registrering: \"samtale\"")
+    public static let minplan = Citation("feed.md: registrering: \"minplan\"")
+    public static let jobsoegningskrav = Citation("feed.md: registrering: \"jobsoegningskrav\"")
+
+    /// BEK 442/2023 § 27: what a jobcenter registers for every conversation. Its first stk. is the
+    /// list nr. 1-10, cited as the contract does, without "stk. 1"; `list` is that list as a whole
+    /// (cited for what it does not name).
+    public enum BEK442 {
+        public static let list = Citation("BEK 442/2023 § 27 stk. 1")
+        public static let nr1 = Citation("BEK 442/2023 § 27 nr. 1")
+        public static let nr2 = Citation("BEK 442/2023 § 27 nr. 2")
+        public static let nr3 = Citation("BEK 442/2023 § 27 nr. 3")
+        public static let nr4 = Citation("BEK 442/2023 § 27 nr. 4")
+        public static let nr5 = Citation("BEK 442/2023 § 27 nr. 5")
+        public static let nr6 = Citation("BEK 442/2023 § 27 nr. 6")
+        public static let nr7 = Citation("BEK 442/2023 § 27 nr. 7")
+        public static let nr8 = Citation("BEK 442/2023 § 27 nr. 8")
+        public static let nr9 = Citation("BEK 442/2023 § 27 nr. 9")
+        public static let nr10 = Citation("BEK 442/2023 § 27 nr. 10")
+        public static let stk3 = Citation("BEK 442/2023 § 27 stk. 3")
+        public static let stk4 = Citation("BEK 442/2023 § 27 stk. 4")
     }
+
+    /// BEK 355/2021 § 87: what an a-kasse registers for a held conversation (stk. 1), a draft of
+    /// »Min Plan« (stk. 2) and requirements for job search (stk. 3).
+    public enum BEK355 {
+        public static let stk1 = Citation("BEK 355/2021 § 87 stk. 1")
+        public static let stk1nr1 = Citation("BEK 355/2021 § 87 stk. 1 nr. 1")
+        public static let stk1nr2 = Citation("BEK 355/2021 § 87 stk. 1 nr. 2")
+        public static let stk1nr3 = Citation("BEK 355/2021 § 87 stk. 1 nr. 3")
+        public static let stk1nr4 = Citation("BEK 355/2021 § 87 stk. 1 nr. 4")
+        public static let stk1nr5 = Citation("BEK 355/2021 § 87 stk. 1 nr. 5")
+        public static let stk1nr6 = Citation("BEK 355/2021 § 87 stk. 1 nr. 6")
+        public static let stk1nr7 = Citation("BEK 355/2021 § 87 stk. 1 nr. 7")
+        public static let stk1nr8 = Citation("BEK 355/2021 § 87 stk. 1 nr. 8")
+        public static let stk1nr9 = Citation("BEK 355/2021 § 87 stk. 1 nr. 9")
+        public static let stk2nr1 = Citation("BEK 355/2021 § 87 stk. 2 nr. 1")
+        public static let stk2nr2 = Citation("BEK 355/2021 § 87 stk. 2 nr. 2")
+        public static let stk2nr3 = Citation("BEK 355/2021 § 87 stk. 2 nr. 3")
+        public static let stk2nr4 = Citation("BEK 355/2021 § 87 stk. 2 nr. 4")
+        public static let stk3nr1 = Citation("BEK 355/2021 § 87 stk. 3 nr. 1")
+        public static let stk3nr2 = Citation("BEK 355/2021 § 87 stk. 3 nr. 2")
+        public static let stk3nr3 = Citation("BEK 355/2021 § 87 stk. 3 nr. 3")
+        public static let stk3nr4 = Citation("BEK 355/2021 § 87 stk. 3 nr. 4")
+        public static let stk3nr5 = Citation("BEK 355/2021 § 87 stk. 3 nr. 5")
+        public static let stk3nr6 = Citation("BEK 355/2021 § 87 stk. 3 nr. 6")
+        public static let stk3nr7 = Citation("BEK 355/2021 § 87 stk. 3 nr. 7")
+    }
+
+    /// Every citation there is (tests check each names a real heading or paragraph).
+    public static let all: [Citation] = [
+        filesAndLines, envelope, samtale, minplan, jobsoegningskrav,
+        BEK442.list, BEK442.nr1, BEK442.nr2, BEK442.nr3, BEK442.nr4, BEK442.nr5, BEK442.nr6, BEK442.nr7, BEK442.nr8,
+        BEK442.nr9, BEK442.nr10, BEK442.stk3, BEK442.stk4,
+        BEK355.stk1, BEK355.stk1nr1, BEK355.stk1nr2, BEK355.stk1nr3, BEK355.stk1nr4, BEK355.stk1nr5, BEK355.stk1nr6,
+        BEK355.stk1nr7, BEK355.stk1nr8, BEK355.stk1nr9, BEK355.stk2nr1, BEK355.stk2nr2, BEK355.stk2nr3, BEK355.stk2nr4,
+        BEK355.stk3nr1, BEK355.stk3nr2, BEK355.stk3nr3, BEK355.stk3nr4, BEK355.stk3nr5, BEK355.stk3nr6, BEK355.stk3nr7,
+    ]
 }

@@ -102,7 +102,10 @@ public final class Loader {
                 }
             }
             do {
-                try stream(options, validator: Validator(reference: dimensions.reference), rejects: rejects, summary: &summary,
+                // The contract's rule `future` is judged against this run's start (`started`, the batch's
+                // `startet`): registreret may lie at most 5 minutes after it.
+                let validator = Validator(reference: dimensions.reference, loadStarted: Timestamp(started))
+                try stream(options, validator: validator, rejects: rejects, summary: &summary,
                            started: started) { r, seq in try sending.put((r, seq)) }
                 try sending.finish()
             } catch {

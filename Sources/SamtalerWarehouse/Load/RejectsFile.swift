@@ -2,6 +2,9 @@ import Foundation
 import SamtalerFeed
 
 /// The rejects file: one JSON object per rejected line (file, line, id, reasons, raw line).
+/// Each reason is `{"field", "rule", "message", "source"}`; `source` is where the rule comes from
+/// (`BEK 442/2023 § 27 nr. 9`, `feed.md: Envelope`): every reason has one (feed contract v2; the
+/// key was `regulation`, and optional, before).
 ///
 /// It is the one place a rejected line's personnummer or names may go, so it is created with
 /// mode 0600. It is written under a temporary name and renamed when the run ends, so a crash
@@ -41,10 +44,8 @@ final class RejectsFile {
             JSONText.appendString(r.rule, to: &buffer)
             buffer.append(contentsOf: ",\"message\":".utf8)
             JSONText.appendString(r.message, to: &buffer)
-            if let reg = r.regulation {
-                buffer.append(contentsOf: ",\"regulation\":".utf8)
-                JSONText.appendString(reg, to: &buffer)
-            }
+            buffer.append(contentsOf: ",\"source\":".utf8)
+            JSONText.appendString(r.source.text, to: &buffer)
             buffer.append(125)
         }
         buffer.append(93)
