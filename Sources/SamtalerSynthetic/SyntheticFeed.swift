@@ -23,6 +23,9 @@ public struct SyntheticFeedOptions: Sendable {
     public var to: CivilDate
     /// Share of deliberately invalid lines (0...1); the count is `rows * invalidShare` rounded.
     public var invalidShare: Double
+    /// Jobcentre number their registrations per kommune and year from this + 1, so that feeds
+    /// of the same year loaded one after the other bring new registrations, not corrections.
+    public var jobcenterIDOffset = 0
 
     public init(rows: Int, seed: UInt64,
                 from: CivilDate = CivilDate(year: 2024, month: 1, day: 1)!,

@@ -135,7 +135,7 @@ extension SyntheticFeed {
             personSeed = s.next()
             rng = Rng(seed: mainSeed)
             out.reserveCapacity(4096)
-            jobcenterCounters = Array(repeating: 0, count: tables.kommuneKoder.count)
+            jobcenterCounters = Array(repeating: max(0, options.jobcenterIDOffset), count: tables.kommuneKoder.count)
             akasseCounters = Array(repeating: 0, count: tables.akasseKoder.count)
             minplanCounters = akasseCounters
             jobsoegningskravCounters = akasseCounters
@@ -615,9 +615,10 @@ extension SyntheticFeed {
             r.geografi = tekst(t.geografiTemplates, kommune: p.kommune)
             r.geografi.n = rng.range(1, 3)
             r.antalAnsoegninger = rng.chance(0.05) ? 0 : min(rng.range(1, 30), rng.range(1, 30))
-            if rng.chance(0.7) { r.omfang = rng.below(t.omfang.count) }
-            if rng.chance(0.6) { r.formaal = rng.below(t.formaal.count) }
-            if rng.chance(0.75) { r.stillingskilder = rng.below(t.stillingskilder.count) }
+            // Required since feed contract v2 (§ 87 stk. 3 nr. 5-7).
+            r.omfang = rng.below(t.omfang.count)
+            r.formaal = rng.below(t.formaal.count)
+            r.stillingskilder = rng.below(t.stillingskilder.count)
             jobsoegningskravCounters[p.akasse] += 1
             r.id = idBytes("JK", r.kode, year: nil, counter: jobsoegningskravCounters[p.akasse])
             return r

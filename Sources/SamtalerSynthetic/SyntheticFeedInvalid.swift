@@ -46,6 +46,9 @@ extension SyntheticFeed {
         case jobsoegningskravFromJobcenter = "jobsoegningskrav_from_jobcenter"
         case jobmaalEmpty = "jobmaal_empty"
         case antalOutOfRange = "antal_out_of_range"
+        case jobsoegningskravKravMissing = "jobsoegningskrav_krav_missing"
+        case akasseVisitation = "akasse_visitationsgruppe"
+        case registreretFuture = "registreret_in_the_future"
 
         var weight: Int {
             switch self {
@@ -71,6 +74,8 @@ extension SyntheticFeed {
                     return t.types.contains { $0.fraJobcenter && !$0.kraeverAkassedeltagelse }
                 case .visitationNotAllowed:
                     return !t.visitationsgrupper.isEmpty && t.kontaktgrupper.contains { !$0.visitationTilladt }
+                case .akasseVisitation:
+                    return !t.visitationsgrupper.isEmpty
                 case .cvNotAllowed:
                     return t.kontaktgrupper.contains { !$0.cvRegel }
                 case .forpligtendeNotAllowed:
@@ -414,6 +419,29 @@ extension SyntheticFeed.Engine {
             var r = makeJobsoegningskrav(day: day)
             badId(&r)
             r.antalAnsoegninger = rng.chance(0.8) ? rng.range(101, 250) : -rng.range(1, 5)
+            render(r)
+
+        case .jobsoegningskravKravMissing:
+            // Feed contract v2: omfang, formaal and stillingskilder are required and not empty.
+            var r = makeJobsoegningskrav(day: day)
+            badId(&r)
+            let key = Array(["omfang", "formaal", "stillingskilder"][rng.below(3)].utf8)
+            edit = rng.chance(0.5) ? Edit(omit: key) : Edit(rawKey: key, rawValue: Array("\"\"".utf8))
+            render(r)
+
+        case .akasseVisitation:
+            // § 87 has no visitation: a visitationsgruppe comes only from a jobcenter.
+            var r = makeSamtale(day: day, jobcenter: false)
+            badId(&r)
+            r.visitationsgruppe = t.visitationsgrupper[t.visitationsgruppeWeights.pick(&rng)]
+            render(r)
+
+        case .registreretFuture:
+            // Registered in a year no load of this feed will have reached (rule `future`).
+            var r = makeSamtale(day: day, jobcenter: rng.chance(0.82))
+            badId(&r)
+            let stamp = "2090-0\(1 + rng.below(9))-1\(rng.below(10))T10:1\(rng.below(10)):00+01:00"
+            edit = Edit(rawKey: Array("registreret".utf8), rawValue: Array("\"\(stamp)\"".utf8))
             render(r)
         }
         return kind

@@ -34,10 +34,16 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("invalid-share"), help: ArgumentHelp("Share of deliberately invalid lines.", valueName: "fraction"))
     var invalidShare: Double = 0.01
 
+    @Option(name: .customLong("jobcenter-id-offset"), help: ArgumentHelp(
+        "Number jobcentre's registrations from N+1 (per kommune and year): feeds of one year loaded in turn then bring new registrations, not corrections.",
+        valueName: "N"))
+    var jobcenterIDOffset: Int = 0
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
         guard CivilDate(iso: from) != nil, CivilDate(iso: to) != nil else { throw ValidationError("--from and --to are dates YYYY-MM-DD") }
         guard (0...1).contains(invalidShare) else { throw ValidationError("--invalid-share is a fraction from 0 to 1") }
+        guard (0...899_999).contains(jobcenterIDOffset) else { throw ValidationError("--jobcenter-id-offset is 0-899999 (ids have six digits)") }
     }
 
     func run() throws {
@@ -46,8 +52,9 @@ struct GenerateCommand: ParsableCommand {
             do { reference = try ReferenceData.load(directory: try SQLDirectory.locate() + "/reference") } catch let e as WarehouseError {
                 throw e
             } catch { throw WarehouseError.configuration("reference data: \(error)") }
-            let options = SyntheticFeedOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
+            var options = SyntheticFeedOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
                                                invalidShare: invalidShare)
+            options.jobcenterIDOffset = jobcenterIDOffset
             let stats: SyntheticFeedStats
             do { stats = try SyntheticFeed.write(to: out, options: options, reference: reference) } catch {
                 throw WarehouseError.output("cannot write \(out): \(error)")

@@ -528,6 +528,8 @@ struct SyntheticFeedTests {
         let ref: ReferenceData
         init(_ ref: ReferenceData) { self.ref = ref }
 
+        /// The moment the lines are judged as if a load started (seconds since 1970): now.
+        static let loadStarted = Int(Date().timeIntervalSince1970)
         static let formValues: Set<String> = ["PERSONLIGT", "TELEFONISK", "DIGITALT", "VIDEO", "BREV", "MOEDE_PAA_ARBEJDE", "ANDET"]
         static let akasseFelter: [String: Set<String>] = [
             "cvGodkendelse": ["KLAR_TIL_KVALITETSSIKRING", "GODKENDT", "IKKE_GODKENDT"],
@@ -656,6 +658,8 @@ struct SyntheticFeedTests {
             if let s = str("registreret", required: true) {
                 registreret = instant(s)
                 if registreret == nil { r.append("registreret: not a timestamp") }
+                // Feed contract v2: not after the load's start (these tests load long before 2090).
+                if let reg = registreret, reg.seconds > Self.loadStarted { r.append("registreret: in the future") }
             }
             var indberetterType: String? = nil
             if let v = o["indberetter"] {
@@ -698,7 +702,10 @@ struct SyntheticFeedTests {
                 } else {
                     r.append("antalAnsoegninger: missing")
                 }
-                for k in ["omfang", "formaal", "stillingskilder"] { _ = str(k, required: false) }
+                // Required and not empty since feed contract v2.
+                for k in ["omfang", "formaal", "stillingskilder"] {
+                    if let s = str(k, required: true), s.isEmpty { r.append("\(k): empty") }
+                }
             case "samtale":
                 samtale(o, indberetterType, registreret, &r)
             default:
@@ -781,8 +788,12 @@ struct SyntheticFeedTests {
                 }
             }
             if let v = str("visitationsgruppe", required: false) {
-                if ref.visitationsgrupper[v] == nil { r.append("visitationsgruppe: unknown") }
-                if !(kontaktgruppe?.visitationTilladt ?? false) { r.append("visitationsgruppe: not for this kontaktgruppe") }
+                if indberetterType == "akasse" {
+                    r.append("visitationsgruppe: only from a jobcenter")
+                } else {
+                    if ref.visitationsgrupper[v] == nil { r.append("visitationsgruppe: unknown") }
+                    if !(kontaktgruppe?.visitationTilladt ?? false) { r.append("visitationsgruppe: not for this kontaktgruppe") }
+                }
             }
             _ = bool("tidligOpfoelgning")
             if bool("cvFyldestgoerende") != nil && !(kontaktgruppe?.cvRegel ?? false) { r.append("cvFyldestgoerende: only kontaktgruppe 1") }
