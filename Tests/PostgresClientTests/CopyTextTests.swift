@@ -38,10 +38,10 @@ struct CopyTextTests {
     /// Integers in decimal (the extremes too), booleans as t and f, arrays in braces.
     @Test func numbersBooleansArrays() {
         let text = Self.row { w in
-            w.int(0); w.int16(-32768); w.int32(2_147_483_647); w.int64(Int.min); w.int64(Int.max)
-            w.bool(true); w.bool(false); w.intArray([]); w.intArray([3, -10, 0]); w.end()
+            w.int(0); w.int(-1); w.int16(-32768); w.int32(2_147_483_647); w.int64(Int.min); w.int64(Int.max)
+            w.bool(true); w.bool(false); w.intArray([]); w.intArray([3, -1, 0]); w.end()
         }
-        #expect(text == "0\t-32768\t2147483647\t-9223372036854775808\t9223372036854775807\tt\tf\t{}\t{3,-10,0}\n")
+        #expect(text == "0\t-1\t-32768\t2147483647\t-9223372036854775808\t9223372036854775807\tt\tf\t{}\t{3,-1,0}\n")
     }
 
     /// Instants in UTC with six fraction digits, before 1970 and in a leap year too.
