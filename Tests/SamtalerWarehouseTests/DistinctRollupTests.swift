@@ -11,7 +11,7 @@ import Testing
     /// One message of COPY's binary format: an int4 month, a text key (nil: NULL), a pseudonym
     /// (nil: NULL); the header before the first row.
     static func message(_ month: Int32, _ key: String?, _ person: UInt8?, header: Bool = false) -> [UInt8] {
-        var m: [UInt8] = header ? BinaryRowWriter.header : []
+        var m: [UInt8] = header ? PGCopyBinary.header : []
         func int32(_ v: Int32) { withUnsafeBytes(of: v.bigEndian) { m += $0 } }
         m += [0, 3]
         int32(4); int32(month)
@@ -172,7 +172,7 @@ import Testing
             let unit: Int64? = rng.next() % 30 == 0 ? nil : (rng.next() % 2 == 0 ? Int64(rng.next() % 90) : 5_000_000_000 + Int64(rng.next() % 7))
             let person: UInt64? = rng.next() % 25 == 0 ? nil : rng.next() % 3_000
             rows.append(([month, type, unit], person))
-            var m: [UInt8] = i == 0 ? BinaryRowWriter.header : []
+            var m: [UInt8] = i == 0 ? PGCopyBinary.header : []
             func be<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.bigEndian) { m += $0 } }
             be(Int16(4))
             if let month { be(Int32(4)); be(Int32(month)) } else { be(Int32(-1)) }

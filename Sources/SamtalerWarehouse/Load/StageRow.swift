@@ -45,7 +45,7 @@ struct StageRowEncoder {
 
     /// Appends the staging row for `r` (with its line end) to `out`; `noegle` is `naturalKey(r)`.
     func encode(_ r: Registration, noegle: [UInt8], seq: Int64, into out: inout [UInt8]) {
-        var w = RowWriter(out: out)
+        var w = PGTextRowWriter(out: out)
         out = []
         w.int(Int(seq))
         w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
@@ -117,7 +117,7 @@ struct StageRowEncoder {
     func directFact(_ r: Registration, noegle: [UInt8], indberetter: Int) -> DirectFact {
         var row: [UInt8] = []
         row.reserveCapacity(256)   // a row is 150-200 bytes: one allocation, no growing
-        var w = BinaryRowWriter(out: row)
+        var w = PGBinaryRowWriter(out: row)
         row = []
         w.uuid(noegle)
         w.int32(indberetter)
@@ -142,10 +142,10 @@ struct StageRowEncoder {
     /// Appends the finished fact row of `f` under surrogate key `key`: what the merge would insert
     /// for the registration. `firstRegistered` is the earliest `registreret` of its versions that
     /// were not withdrawals (nil: none). In COPY's binary format (the COPY starts with
-    /// `BinaryRowWriter.header`): the server stores the values as they come instead of parsing
+    /// `PGCopyBinary.header`): the server stores the values as they come instead of parsing
     /// text, about 30 % less of its time per row (docs/performance.md).
     func encodeFact(_ f: DirectFact, key: Int64, firstRegistered: Timestamp?, batch: Int, into out: inout [UInt8]) {
-        var w = BinaryRowWriter(out: out)
+        var w = PGBinaryRowWriter(out: out)
         out = []
         w.int64(Int(key))
         w.append(fieldsOf: f.row, count: f.fields)
@@ -158,9 +158,9 @@ struct StageRowEncoder {
 
     /// Appends the participant rows of `f` under conversation key `key` (numbered from 1, as the
     /// merge does), in COPY's binary format like the facts (the COPY starts with
-    /// `BinaryRowWriter.header`).
+    /// `PGCopyBinary.header`).
     func encodeParticipants(_ f: DirectFact, key: Int64, batch: Int, into out: inout [UInt8]) {
-        var w = BinaryRowWriter(out: out)
+        var w = PGBinaryRowWriter(out: out)
         out = []
         for i in 0..<f.participants.count / 2 {
             w.int64(Int(key))
@@ -175,7 +175,7 @@ struct StageRowEncoder {
 
     /// A conversation's own columns, person_pseudonym … videregivet_til_akasse (18), in the order
     /// the staging table and the fact share; all NULL for a withdrawal, which has no body.
-    private func conversation<W: CopyRowWriter>(_ s: Samtale?, _ w: inout W) {
+    private func conversation<W: PGRowWriter>(_ s: Samtale?, _ w: inout W) {
         guard let s else {
             for _ in 0..<18 { w.null() }
             return
@@ -199,14 +199,14 @@ struct StageRowEncoder {
         w.bool(s.videregivetTilAkasse)
     }
 
-    private func person<W: CopyRowWriter>(_ p: Personnummer.Parsed, _ w: inout W) {
+    private func person<W: PGRowWriter>(_ p: Personnummer.Parsed, _ w: inout W) {
         switch p {
         case .unknown: w.null()
         case .person(let cpr): w.uuid(pseudonymizer.person(digits: cpr.digits))
         }
     }
 
-    private func ageAndGender<W: CopyRowWriter>(_ p: Personnummer.Parsed, on date: CivilDate, _ w: inout W) {
+    private func ageAndGender<W: PGRowWriter>(_ p: Personnummer.Parsed, on date: CivilDate, _ w: inout W) {
         switch p {
         case .unknown:
             w.int16(unknownAge)
@@ -219,234 +219,7 @@ struct StageRowEncoder {
     }
 }
 
-/// The fields of one COPY row, in the column types of the table (the text format ignores them).
-protocol CopyRowWriter {
-    mutating func null()
-    /// smallint, integer and bigint columns.
-    mutating func int16(_ v: Int?)
-    mutating func int32(_ v: Int?)
-    mutating func int64(_ v: Int?)
-    mutating func bool(_ v: Bool?)
-    mutating func text(_ v: String?)
-    /// timestamptz.
-    mutating func timestamp(_ t: Timestamp)
-    /// The 16 bytes of a uuid.
-    mutating func uuid(_ b: [UInt8])
-    /// Ends the row; the next field starts a new one.
-    mutating func end()
-}
-
-/// Writes rows of PostgreSQL's binary COPY format (big-endian; each field its length, -1 for
-/// NULL). A COPY in this format starts with `header` and ends with `trailer`.
-struct BinaryRowWriter: CopyRowWriter {
-    var out: [UInt8]
-    /// Where the current row's field count goes, and the count so far.
-    private var countAt = -1
-    private var fields = 0
-
-    /// The format's signature; flags and the header extension's length follow it.
-    static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
-    /// The signature, no flags, no header extension.
-    static let header: [UInt8] = signature + [0, 0, 0, 0] + [0, 0, 0, 0]
-    /// A field count of -1 ends the data.
-    static let trailer: [UInt8] = [0xFF, 0xFF]
-    /// timestamptz counts microseconds from 2000-01-01T00:00:00Z.
-    static let postgresEpoch: Int64 = 946_684_800_000_000
-
-    init(out: [UInt8]) { self.out = out }
-
-    private mutating func big<T: FixedWidthInteger>(_ v: T) {
-        // As typed bytes: `[UInt8].append` copies those with one memcpy, raw bytes one by one.
-        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
-    }
-
-    /// A row begins with its field count, filled in by `end`.
-    private mutating func beginRow() {
-        guard countAt < 0 else { return }
-        countAt = out.count
-        out.append(0); out.append(0)
-    }
-
-    private mutating func field(length: Int32) {
-        beginRow()
-        fields += 1
-        big(length)
-    }
-
-    mutating func null() { field(length: -1) }
-
-    /// The validator and the dimensions keep every value in its column's range; a value outside
-    /// it is a bug that must stop the load, not wrap around.
-    private mutating func integer<T: FixedWidthInteger>(_ v: Int?, as: T.Type) {
-        guard let v else { null(); return }
-        guard let x = T(exactly: v) else { preconditionFailure("\(v) does not fit a \(T.bitWidth)-bit column") }
-        field(length: Int32(T.bitWidth / 8))
-        big(x)
-    }
-
-    mutating func int16(_ v: Int?) { integer(v, as: Int16.self) }
-    mutating func int32(_ v: Int?) { integer(v, as: Int32.self) }
-    mutating func int64(_ v: Int?) { integer(v, as: Int64.self) }
-
-    mutating func bool(_ v: Bool?) {
-        guard let v else { null(); return }
-        field(length: 1)
-        out.append(v ? 1 : 0)
-    }
-
-    mutating func text(_ v: String?) {
-        guard let v else { null(); return }
-        field(length: Int32(v.utf8.count))
-        out.append(contentsOf: v.utf8)
-    }
-
-    mutating func timestamp(_ t: Timestamp) {
-        field(length: 8)
-        big(t.microseconds - Self.postgresEpoch)
-    }
-
-    mutating func uuid(_ b: [UInt8]) {
-        field(length: 16)
-        out.append(contentsOf: b.prefix(16))
-    }
-
-    /// Fields written so far in the current row.
-    var fieldCount: Int { fields }
-
-    /// Appends the fields of `row`, the bytes of a row another writer began (its first two bytes,
-    /// the field count, are skipped), `count` fields in all.
-    mutating func append(fieldsOf row: [UInt8], count: Int) {
-        beginRow()
-        fields += count
-        out.append(contentsOf: row[2...])
-    }
-
-    mutating func end() {
-        let n = UInt16(fields).bigEndian
-        withUnsafeBytes(of: n) { out[countAt] = $0[0]; out[countAt + 1] = $0[1] }
-        countAt = -1
-        fields = 0
-    }
-}
-
-extension PGConnection {
-    /// Starts `COPY table (columns) FROM STDIN` in the binary format, its header written.
-    func copyInBinary(_ table: String, _ columns: String) throws -> PGCopyWriter {
-        let copy = try copyIn("COPY \(table) (\(columns)) FROM STDIN (FORMAT binary)")
-        try copy.write(BinaryRowWriter.header)
-        return copy
-    }
-}
-
-extension PGCopyWriter {
-    /// Ends a COPY started by `copyInBinary`: its trailer, then the end of the data.
-    func finishBinary() throws {
-        try write(BinaryRowWriter.trailer)
-        try finish()
-    }
-}
-
-/// Writes fields of PostgreSQL's COPY text format: tab between fields, `\N` for NULL.
-struct RowWriter: CopyRowWriter {
-    var out: [UInt8]
-    private var first = true
-
-    init(out: [UInt8]) { self.out = out }
-
-    private mutating func sep() {
-        if first { first = false } else { out.append(9) }
-    }
-
-    mutating func null() { sep(); out.append(92); out.append(78) }
-
-    mutating func int(_ v: Int?) {
-        guard let v else { null(); return }
-        sep()
-        appendDecimal(v)
-    }
-
-    mutating func int16(_ v: Int?) { int(v) }
-    mutating func int32(_ v: Int?) { int(v) }
-    mutating func int64(_ v: Int?) { int(v) }
-
-    private mutating func appendDecimal(_ v: Int) {
-        if v < 0 { out.append(45) }
-        var m = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat { d[n] = UInt8(48 + m % 10); m /= 10; n += 1 } while m > 0
-            while n > 0 { n -= 1; out.append(d[n]) }
-        }
-    }
-
-    mutating func bool(_ v: Bool?) {
-        guard let v else { null(); return }
-        sep()
-        out.append(v ? 116 : 102)
-    }
-
-    /// Text that the program produced (codes, timestamps); escaped all the same.
-    mutating func text(_ v: String?) {
-        guard let v else { null(); return }
-        sep()
-        for b in v.utf8 {
-            switch b {
-            case 92: out.append(92); out.append(92)
-            case 9: out.append(92); out.append(116)
-            case 10: out.append(92); out.append(110)
-            case 13: out.append(92); out.append(114)
-            default: out.append(b)
-            }
-        }
-    }
-
-    /// An instant as `YYYY-MM-DD HH:MM:SS.ffffff+00`, written digit by digit.
-    mutating func timestamp(_ t: Timestamp) {
-        sep()
-        let secs = t.seconds
-        let micros = Int(t.microseconds - secs * 1_000_000)
-        let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
-        let rem = Int(secs - days * 86_400)
-        let d = CivilDate(daysSinceEpoch: Int(days))
-        digits(d.year, 4); out.append(45); digits(d.month, 2); out.append(45); digits(d.day, 2)
-        out.append(32)
-        digits(rem / 3600, 2); out.append(58); digits(rem / 60 % 60, 2); out.append(58); digits(rem % 60, 2)
-        out.append(46); digits(micros, 6)
-        out.append(43); out.append(48); out.append(48)
-    }
-
-    /// `v` as exactly `width` decimal digits (0 <= v < 10^width).
-    private mutating func digits(_ v: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = v
-        while divisor > 0 { out.append(UInt8(48 + v / divisor % 10)); v %= divisor; divisor /= 10 }
-    }
-
-    mutating func uuid(_ b: [UInt8]) {
-        sep()
-        let hex: StaticString = "0123456789abcdef"
-        hex.withUTF8Buffer { h in
-            for (i, x) in b.prefix(16).enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(45) }
-                out.append(h[Int(x >> 4)]); out.append(h[Int(x & 15)])
-            }
-        }
-    }
-
-    mutating func intArray(_ v: [Int]) {
-        sep()
-        out.append(123)
-        for (i, x) in v.enumerated() {
-            if i > 0 { out.append(44) }
-            appendDecimal(x)
-        }
-        out.append(125)
-    }
-
-    /// Ends the row; the next field starts a new one.
-    mutating func end() { out.append(10); first = true }
+extension PGRowWriter {
+    /// A timestamptz column.
+    @inline(__always) mutating func timestamp(_ t: Timestamp) { timestamp(unixMicroseconds: t.microseconds) }
 }

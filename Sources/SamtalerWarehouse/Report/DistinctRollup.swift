@@ -25,9 +25,9 @@ struct DistinctRollup {
             guard let field else { return 0 }
             if isText { return code(text: String(decoding: field, as: UTF8.self)) }
             switch field.count {
-            case 2: return code(number: Int64(DistinctRollup.bigEndian(field, as: Int16.self)))
-            case 4: return code(number: Int64(DistinctRollup.bigEndian(field, as: Int32.self)))
-            case 8: return code(number: DistinctRollup.bigEndian(field, as: Int64.self))
+            case 2: return code(number: Int64(PGCopyBinary.bigEndian(field, as: Int16.self)))
+            case 4: return code(number: Int64(PGCopyBinary.bigEndian(field, as: Int32.self)))
+            case 8: return code(number: PGCopyBinary.bigEndian(field, as: Int64.self))
             default: throw .internal("report rows: an integer key of \(field.count) bytes")
             }
         }
@@ -141,8 +141,8 @@ struct DistinctRollup {
     /// One column's code within a packed group.
     static let codeMask: UInt64 = (1 << bitsPerColumn) - 1
 
-    /// Whether the COPY's header has been read (it comes before the first row).
-    private var started = false
+    /// The COPY's messages, read as its binary format (the header comes before the first row).
+    private var reader = PGBinaryRowReader()
 
     /// When set, `groups()` also leaves the distinct persons in `persons`.
     var keepPersons = false
@@ -161,30 +161,14 @@ struct DistinctRollup {
     /// pseudonym (16 bytes, or NULL for an unknown person), the header before the first, or the
     /// end marker.
     mutating func add(binaryMessage message: UnsafeRawBufferPointer) throws(WarehouseError) {
-        var at = 0
-        func take(_ n: Int) throws(WarehouseError) -> Slice<UnsafeRawBufferPointer> {
-            guard n >= 0, at + n <= message.count else { throw .internal("report rows: a COPY message cut short") }
-            defer { at += n }
-            return message[at..<(at + n)]
-        }
-        func int32() throws(WarehouseError) -> Int32 { Self.bigEndian(try take(4), as: Int32.self) }
-        if !started {
-            guard message.count >= 19, Array(message[0..<11]) == BinaryRowWriter.signature else {
-                throw .internal("report rows: not COPY's binary format")
-            }
-            at = 15
-            _ = try take(Int(try int32()))   // the header extension, if any
-            started = true
-            if at == message.count { return }
-        }
-        let count = Self.bigEndian(try take(2), as: Int16.self)
-        if count == -1 { return }   // the end
-        guard Int(count) == columns.count + 1 else {
-            throw .internal("report rows: \(count) fields where \(columns.count + 1) were expected")
+        let read: PGBinaryRow?
+        do throws(PGError) { read = try reader.row(message) } catch { throw Self.wireError(error) }
+        guard var row = read else { return }   // the header alone, or the end
+        guard row.count == columns.count + 1 else {
+            throw .internal("report rows: \(row.count) fields where \(columns.count + 1) were expected")
         }
         func field() throws(WarehouseError) -> Slice<UnsafeRawBufferPointer>? {
-            let length = try int32()
-            return length < 0 ? nil : try take(Int(length))
+            do throws(PGError) { return try row.field() } catch { throw Self.wireError(error) }
         }
         var group: UInt64 = 0
         for c in columns.indices {
@@ -195,8 +179,8 @@ struct DistinctRollup {
         let id = UInt64(groupIDs.id(group))
         if let person = try field() {
             guard person.count == 16 else { throw .internal("report rows: a pseudonym of \(person.count) bytes") }
-            rows.append(Row(hi: Self.bigEndian(person.prefix(8), as: UInt64.self),
-                            lo: Self.bigEndian(person.suffix(8), as: UInt64.self), group: id))
+            rows.append(Row(hi: PGCopyBinary.bigEndian(person.prefix(8), as: UInt64.self),
+                            lo: PGCopyBinary.bigEndian(person.suffix(8), as: UInt64.self), group: id))
         } else {
             anonymous.append(id)
         }
@@ -221,10 +205,8 @@ struct DistinctRollup {
         for g in other.anonymous { anonymous.append(ids[Int(g)]) }
     }
 
-    /// A big-endian integer that fills `bytes` (COPY's binary format).
-    static func bigEndian<T: FixedWidthInteger>(_ bytes: Slice<UnsafeRawBufferPointer>, as: T.Type) -> T {
-        T(bigEndian: UnsafeRawBufferPointer(rebasing: bytes).loadUnaligned(as: T.self))
-    }
+    /// What is not COPY's binary format, or a message cut short: the report's query is wrong.
+    private static func wireError(_ error: PGError) -> WarehouseError { .internal("report rows: \(error.message)") }
 
     /// Counts every level. Call once, after the last row.
     mutating func groups() -> [Group] {
