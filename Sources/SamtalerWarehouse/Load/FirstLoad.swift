@@ -97,7 +97,7 @@ final class FirstLoad {
     /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
     /// version, or aside for staging.
     func add(_ r: Registration, noegle: [UInt8], seq: Int64) throws {
-        if r.registrering == .samtale, let indberetter = encoder.dimensions.indberetter[r.indberetter] {
+        if r.registrering == .samtale, let indberetter = encoder.dimensions.key(r.indberetter) {
             let key = RegistrationKey(noegle)
             if !seen.insert(key) {
                 let b = bucket(key)

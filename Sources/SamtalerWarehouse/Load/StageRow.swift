@@ -2,23 +2,18 @@ import PostgresClient
 import SamtalerFeed
 import SamtalerPseudonym
 
-/// Turns a validated registration into rows of COPY text: for `samtaler_stage` (column order as
-/// in `samtaler.create_stage()`, sql/migrations/0002_load_merge.sql), or, on the first load's
-/// direct path, finished rows of `fact_samtale` and `fact_samtale_deltager`.
-///
-/// This is where the personnummer ends: it becomes a pseudonym, an age band and a gender,
-/// and only those are written.
+/// Writes a registration, pseudonymized (Pseudonymization) and with its codes turned into
+/// dimension keys (Dimensions, DimensionKeys.swift), as rows of COPY: for `samtaler_stage` (the
+/// columns of `samtaler.create_stage()`, sql/definitions/10_samtaler.create_stage.sql), or, on the
+/// first load's direct path, finished rows of `fact_samtale` and `fact_samtale_deltager`. Every
+/// column is written from a named value; a column a kind of registration does not have is NULL.
 struct StageRowEncoder {
     let dimensions: Dimensions
-    let pseudonymizer: Pseudonymizer
-    private let unknownAge: Int
-    private let unknownGender: Int
+    let pseudonymization: Pseudonymization
 
     init(dimensions: Dimensions, pseudonymizer: Pseudonymizer) {
         self.dimensions = dimensions
-        self.pseudonymizer = pseudonymizer
-        unknownAge = dimensions.aldersgruppe[dimensions.reference.aldersgruppe(forAge: nil)] ?? 0
-        unknownGender = dimensions.koen["U"] ?? 0
+        pseudonymization = Pseudonymization(pseudonymizer: pseudonymizer, reference: dimensions.reference)
     }
 
     static let columns = """
@@ -29,67 +24,41 @@ struct StageRowEncoder {
         antal_jobmaal, antal_fagomraader, antal_ansoegninger, med_omfang, med_formaal, med_stillingskilder
         """
 
-    /// The keyed hash of a registration's natural key (registrering, indberetter type and kode, id).
-    func naturalKey(_ r: Registration) -> [UInt8] {
-        var text: [UInt8] = []
-        text.reserveCapacity(96)
-        text.append(contentsOf: r.registrering.rawValue.utf8)
-        text.append(UInt8(ascii: "|"))
-        text.append(contentsOf: r.indberetter.type.rawValue.utf8)
-        text.append(UInt8(ascii: "|"))
-        text.append(contentsOf: r.indberetter.kode.utf8)
-        text.append(UInt8(ascii: "|"))
-        text.append(contentsOf: r.id.utf8)
-        return pseudonymizer.registration(text)
-    }
+    /// The keyed hash of a registration's natural key.
+    func naturalKey(_ r: Registration) -> [UInt8] { pseudonymization.naturalKey(r) }
 
     /// Appends the staging row for `r` (with its line end) to `out`; `noegle` is `naturalKey(r)`.
     func encode(_ r: Registration, noegle: [UInt8], seq: Int64, into out: inout [UInt8]) {
         var w = PGTextRowWriter(out: out)
         out = []
+        var samtale: Samtale?, minplan: MinPlan?, krav: Jobsoegningskrav?
+        switch r.body {
+        case .samtale(let s)?: samtale = s
+        case .minplan(let m)?: minplan = m
+        case .jobsoegningskrav(let j)?: krav = j
+        case nil: break
+        }
+        let keys = samtale.map { dimensions.keys($0) }
         w.int(Int(seq))
         w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
         w.uuid(noegle)
-        if let key = dimensions.indberetter[r.indberetter] {
-            w.int(key); w.null()
-        } else {
-            w.null(); w.text(r.indberetter.kode)
-        }
+        let indberetter = dimensions.key(r.indberetter)
+        w.int(indberetter)
+        w.text(indberetter == nil ? r.indberetter.kode : nil)                   // akasse_kode
         w.timestamp(r.registreret)
         w.bool(r.isWithdrawal)
-        switch r.body {
-        case nil:
-            conversation(nil, &w)
-            for _ in 0..<8 { w.null() }
-        case .samtale(let s):
-            conversation(s, &w)
-            w.intArray(s.deltagere.map { dimensions.deltagerrolle[$0.rolle] ?? 0 })
-            w.intArray(s.deltagere.map { dimensions.deltagelsesform[$0.deltagelsesform] ?? 0 })
-            for _ in 0..<6 { w.null() }
-        case .minplan(let m):
-            let date = r.registreret.copenhagenDate
-            person(m.person, &w)
-            w.int(date.key)
-            for _ in 0..<4 { w.null() }     // afholdt_tid, samtaletype, samtaleform, kontaktgruppe
-            w.null()                         // visitationsgruppe
-            ageAndGender(m.person, on: date, &w)
-            for _ in 0..<11 { w.null() }    // aftale ... deltager_former
-            w.int(m.antalJobmaal)
-            for _ in 0..<5 { w.null() }
-        case .jobsoegningskrav(let j):
-            let date = r.registreret.copenhagenDate
-            person(j.person, &w)
-            w.int(date.key)
-            for _ in 0..<5 { w.null() }
-            ageAndGender(j.person, on: date, &w)
-            for _ in 0..<11 { w.null() }
-            w.null()
-            w.int(j.antalFagomraader)
-            w.int(j.antalAnsoegninger)
-            w.bool(j.medOmfang)
-            w.bool(j.medFormaal)
-            w.bool(j.medStillingskilder)
-        }
+        // Min Plan and job search requirements concern the day they were registered.
+        let person = samtale.map { ($0.person, $0.afholdtDato) }
+            ?? (minplan?.person ?? krav?.person).map { ($0, r.registreret.copenhagenDate) }
+        registrationColumns(samtale, keys, person: person, &w)
+        w.intArray(keys?.deltagerroller)
+        w.intArray(keys?.deltagelsesformer)
+        w.int(minplan?.antalJobmaal)
+        w.int(krav?.antalFagomraader)
+        w.int(krav?.antalAnsoegninger)
+        w.bool(krav?.medOmfang)
+        w.bool(krav?.medFormaal)
+        w.bool(krav?.medStillingskilder)
         w.end()
         out = w.out
     }
@@ -125,16 +94,17 @@ struct StageRowEncoder {
         w.bool(r.isWithdrawal)
         var participants: [Int] = []
         if case .samtale(let s)? = r.body {
-            conversation(s, &w)
+            let keys = dimensions.keys(s)
+            registrationColumns(s, keys, person: (s.person, s.afholdtDato), &w)
             if !r.isWithdrawal && !s.deltagere.isEmpty {
                 participants.reserveCapacity(2 * s.deltagere.count)
-                for d in s.deltagere {
-                    participants.append(dimensions.deltagerrolle[d.rolle] ?? 0)
-                    participants.append(dimensions.deltagelsesform[d.deltagelsesform] ?? 0)
+                for (rolle, form) in zip(keys.deltagerroller, keys.deltagelsesformer) {
+                    participants.append(rolle)
+                    participants.append(form)
                 }
             }
         } else {
-            conversation(nil, &w)
+            registrationColumns(nil, nil, person: nil, &w)
         }
         return DirectFact(row: w.out, fields: w.fieldCount, participants: participants)
     }
@@ -173,53 +143,44 @@ struct StageRowEncoder {
         out = w.out
     }
 
-    /// A conversation's own columns, person_pseudonym … videregivet_til_akasse (18), in the order
-    /// the staging table and the fact share; all NULL for a withdrawal, which has no body.
-    private func conversation<W: PGRowWriter>(_ s: Samtale?, _ w: inout W) {
-        guard let s else {
-            for _ in 0..<18 { w.null() }
-            return
-        }
-        person(s.person, &w)
-        w.int32(s.afholdtDato.key)
-        if let t = s.afholdtTid { w.timestamp(t) } else { w.null() }
-        w.int16(dimensions.samtaletype[s.samtaletype])
-        w.int16(dimensions.samtaleform[s.samtaleform])
-        w.int16(s.kontaktgruppe.flatMap { dimensions.kontaktgruppe[$0] })
-        w.int16(s.visitationsgruppe.flatMap { dimensions.visitationsgruppe[$0] })
-        ageAndGender(s.person, on: s.afholdtDato, &w)
-        w.bool(s.aftale?.forpligtende)
-        w.bool(s.aftale?.saerligIndsats)
-        w.bool(s.aftale?.medTekst)
-        w.bool(s.akasseDeltog)
-        w.bool(s.tidligOpfoelgning)
-        w.bool(s.cvFyldestgoerende)
-        w.text(s.cvGodkendelse)
-        w.text(s.raadighedsvurdering)
-        w.bool(s.videregivetTilAkasse)
-    }
-
-    private func person<W: PGRowWriter>(_ p: Personnummer.Parsed, _ w: inout W) {
-        switch p {
-        case .unknown: w.null()
-        case .person(let cpr): w.uuid(pseudonymizer.person(digits: cpr.digits))
-        }
-    }
-
-    private func ageAndGender<W: PGRowWriter>(_ p: Personnummer.Parsed, on date: CivilDate, _ w: inout W) {
-        switch p {
-        case .unknown:
-            w.int16(unknownAge)
-            w.int16(unknownGender)
-        case .person(let cpr):
-            let band = dimensions.reference.aldersgruppe(forAge: cpr.birthDate.age(on: date))
-            w.int16(dimensions.aldersgruppe[band] ?? unknownAge)
-            w.int16(dimensions.koen[cpr.gender.rawValue] ?? unknownGender)
-        }
+    /// The columns the staging table and the fact share, person_pseudonym … videregivet_til_akasse:
+    /// the person (pseudonymized, on the day the registration concerns) and the conversation's own
+    /// (NULL for Min Plan, job search requirements and withdrawals).
+    private func registrationColumns<W: PGRowWriter>(_ s: Samtale?, _ keys: Dimensions.SamtaleKeys?,
+                                                     person: (Personnummer.Parsed, CivilDate)?, _ w: inout W) {
+        let p = person.map { pseudonymization.person($0.0, on: $0.1) }
+        let personKeys = p.map { dimensions.keys($0) }
+        w.uuid(p?.pseudonym)
+        w.int32(person?.1.key)                                                  // dato_key
+        w.timestamp(s?.afholdtTid)
+        w.int16(keys?.samtaletype)
+        w.int16(keys?.samtaleform)
+        w.int16(keys?.kontaktgruppe)
+        w.int16(keys?.visitationsgruppe)
+        w.int16(personKeys?.aldersgruppe)
+        w.int16(personKeys?.koen)
+        w.bool(s?.aftale?.forpligtende)
+        w.bool(s?.aftale?.saerligIndsats)
+        w.bool(s?.aftale?.medTekst)
+        w.bool(s?.akasseDeltog)
+        w.bool(s?.tidligOpfoelgning)
+        w.bool(s?.cvFyldestgoerende)
+        w.text(s?.cvGodkendelse)
+        w.text(s?.raadighedsvurdering)
+        w.bool(s?.videregivetTilAkasse)
     }
 }
 
 extension PGRowWriter {
     /// A timestamptz column.
     @inline(__always) mutating func timestamp(_ t: Timestamp) { timestamp(unixMicroseconds: t.microseconds) }
+    /// A timestamptz column (nil: NULL).
+    @inline(__always) mutating func timestamp(_ t: Timestamp?) { if let t { timestamp(t) } else { null() } }
+    /// A uuid column (nil: NULL).
+    @inline(__always) mutating func uuid(_ b: [UInt8]?) { if let b { uuid(b) } else { null() } }
+}
+
+extension PGTextRowWriter {
+    /// A smallint[] column (nil: NULL).
+    @inline(__always) mutating func intArray(_ v: [Int]?) { if let v { intArray(v) } else { null() } }
 }
