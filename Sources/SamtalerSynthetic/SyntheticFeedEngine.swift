@@ -41,7 +41,7 @@ extension SyntheticFeed {
         var visitationSeed: UInt64 = 0
     }
 
-    struct Registration {
+    struct Registrering {
         enum Kind: UInt8 { case samtale, minplan, jobsoegningskrav }
         enum Handling: UInt8 { case opret, ret, annuller }
 
@@ -102,7 +102,7 @@ extension SyntheticFeed {
     struct Pending {
         var due: Int
         var seq: Int
-        var registration: Registration
+        var registration: Registrering
     }
 
     struct Engine {
@@ -172,7 +172,7 @@ extension SyntheticFeed {
             return stats
         }
 
-        mutating func count(_ r: Registration) {
+        mutating func count(_ r: Registrering) {
             stats.lines += 1
             switch r.kind {
             case .samtale: stats.samtaler += 1
@@ -190,7 +190,7 @@ extension SyntheticFeed {
         mutating func newRegistration(lineIndex i: Int) {
             let day = baseDay(i)
             let u = rng.below(1000)
-            let r: Registration
+            let r: Registrering
             if u < 30 {
                 r = makeMinplan(day: day)
             } else if u < 60 {
@@ -235,7 +235,7 @@ extension SyntheticFeed {
 
         // MARK: - Pending versions (a binary heap on (due, seq))
 
-        mutating func schedule(_ r: Registration, due: Int) {
+        mutating func schedule(_ r: Registrering, due: Int) {
             seq += 1
             heap.append(Pending(due: due, seq: seq, registration: r))
             var c = heap.count - 1
@@ -280,7 +280,7 @@ extension SyntheticFeed {
         }
 
         /// afholdt and registreret of a new conversation.
-        mutating func conversationTimes(day: Int, jobcenter: Bool, _ r: inout Registration) {
+        mutating func conversationTimes(day: Int, jobcenter: Bool, _ r: inout Registrering) {
             var utc = 0
             var late = false
             if !jobcenter && rng.chance(0.02) {
@@ -415,7 +415,7 @@ extension SyntheticFeed {
 
         // MARK: - Building registrations
 
-        mutating func setIndberetter(_ r: inout Registration, jobcenter: Bool, person p: Person) {
+        mutating func setIndberetter(_ r: inout Registrering, jobcenter: Bool, person p: Person) {
             r.jobcenter = jobcenter
             if jobcenter {
                 r.indberetterIndex = p.kommune
@@ -466,9 +466,9 @@ extension SyntheticFeed {
         /// A valid samtale; `type` and `kontaktgruppe` (table indices) can be forced, also to
         /// combinations the contract forbids (for invalid lines).
         mutating func makeSamtale(day: Int, jobcenter: Bool, type forcedType: Int? = nil, kontaktgruppe forcedKG: Int? = nil,
-                                  person given: Person? = nil) -> Registration {
+                                  person given: Person? = nil) -> Registrering {
             let p = given ?? randomPerson()
-            var r = Registration()
+            var r = Registrering()
             r.kind = .samtale
             setIndberetter(&r, jobcenter: jobcenter, person: p)
             r.cpr = rng.chance(0.002) ? Array((rng.chance(0.8) ? "0000000000" : "000000-0000").utf8) : p.cpr
@@ -573,9 +573,9 @@ extension SyntheticFeed {
             return registreretStamp(utc, jobcenter: false)
         }
 
-        mutating func makeMinplan(day: Int, person given: Person? = nil) -> Registration {
+        mutating func makeMinplan(day: Int, person given: Person? = nil) -> Registrering {
             let p = given ?? randomPerson()
-            var r = Registration()
+            var r = Registrering()
             r.kind = .minplan
             setIndberetter(&r, jobcenter: false, person: p)
             r.cpr = p.cpr
@@ -599,9 +599,9 @@ extension SyntheticFeed {
             return list
         }
 
-        mutating func makeJobsoegningskrav(day: Int, person given: Person? = nil) -> Registration {
+        mutating func makeJobsoegningskrav(day: Int, person given: Person? = nil) -> Registrering {
             let p = given ?? randomPerson()
-            var r = Registration()
+            var r = Registrering()
             r.kind = .jobsoegningskrav
             setIndberetter(&r, jobcenter: false, person: p)
             r.cpr = p.cpr
@@ -638,7 +638,7 @@ extension SyntheticFeed {
 
         // MARK: - Later versions
 
-        mutating func makeRet(_ r: Registration) -> Registration {
+        mutating func makeRet(_ r: Registrering) -> Registrering {
             var x = r
             x.handling = .ret
             x.registreret = laterStamp(after: r.registreret, jobcenter: r.jobcenter)
@@ -690,7 +690,7 @@ extension SyntheticFeed {
             return x
         }
 
-        mutating func makeAnnullering(_ r: Registration) -> Registration {
+        mutating func makeAnnullering(_ r: Registrering) -> Registrering {
             var x = r
             x.handling = .annuller
             x.registreret = laterStamp(after: r.registreret, jobcenter: r.jobcenter)
@@ -809,7 +809,7 @@ extension SyntheticFeed {
             out.append(0x22)
         }
 
-        mutating func indberetter(_ r: Registration) {
+        mutating func indberetter(_ r: Registrering) {
             if key("indberetter") {
                 if r.jobcenter { lit("{\"type\":\"jobcenter\",\"kode\":\"") } else { lit("{\"type\":\"akasse\",\"kode\":\"") }
                 out.append(contentsOf: r.kode)
@@ -818,7 +818,7 @@ extension SyntheticFeed {
         }
 
         /// Renders a registration as one line (without LF) into `out`.
-        mutating func render(_ r: Registration) {
+        mutating func render(_ r: Registrering) {
             out.removeAll(keepingCapacity: true)
             needComma = false
             out.append(0x7B)
@@ -853,7 +853,7 @@ extension SyntheticFeed {
             out.append(0x7D)
         }
 
-        mutating func samtaleBody(_ r: Registration) {
+        mutating func samtaleBody(_ r: Registrering) {
             if key("cpr") { str(r.cpr) }
             if key("afholdt") { stamp(r.afholdt) }
             if key("samtaletype") { str(r.typeCode) }
@@ -908,7 +908,7 @@ extension SyntheticFeed {
             }
         }
 
-        mutating func minplanBody(_ r: Registration) {
+        mutating func minplanBody(_ r: Registrering) {
             if key("cpr") { str(r.cpr) }
             if key("jobmaal") {
                 out.append(0x5B)
@@ -922,7 +922,7 @@ extension SyntheticFeed {
             if key("begrundelse") { tekstValue(r.begrundelse) }
         }
 
-        mutating func jobsoegningskravBody(_ r: Registration) {
+        mutating func jobsoegningskravBody(_ r: Registrering) {
             if key("cpr") { str(r.cpr) }
             if key("fagomraader") {
                 out.append(0x5B)

@@ -93,7 +93,7 @@ extension SyntheticFeed {
 }
 
 extension SyntheticFeed.Engine {
-    typealias Registration = SyntheticFeed.Registration
+    typealias Registrering = SyntheticFeed.Registrering
     typealias Edit = SyntheticFeed.Edit
     typealias Aftale = SyntheticFeed.Aftale
     typealias InvalidKind = SyntheticFeed.InvalidKind
@@ -449,7 +449,7 @@ extension SyntheticFeed.Engine {
 
     // MARK: - Helpers
 
-    mutating func badId(_ r: inout Registration) {
+    mutating func badId(_ r: inout Registrering) {
         var b: [UInt8] = []
         switch r.kind {
         case .minplan: b = Array("MP".utf8)
@@ -487,7 +487,7 @@ extension SyntheticFeed.Engine {
     }
 
     /// Gives the registration an aftale whose tekst contains a Danish letter (and keeps it valid).
-    mutating func ensureDanishText(_ r: inout Registration) {
+    mutating func ensureDanishText(_ r: inout Registrering) {
         let type = t.types[r.typeIndex]
         var a = r.aftale ?? Aftale(forpligtende: type.kraeverAftale ? 2 : 1, saerligIndsats: 0, tekst: nil)
         if a.forpligtende == 0 || (a.forpligtende == 2 && !type.kraeverAftale) { a.forpligtende = 1 }
@@ -499,7 +499,7 @@ extension SyntheticFeed.Engine {
     }
 
     /// A samtale, minplan or jobsoegningskrav and one of its required keys.
-    mutating func registrationWithRequiredKey(day: Int) -> (Registration, [UInt8]) {
+    mutating func registrationWithRequiredKey(day: Int) -> (Registrering, [UInt8]) {
         var target = rng.below(19)
         if target == 10 && !t.types.contains(where: { $0.fraJobcenter && $0.kraeverAkassedeltagelse }) { target = 4 }
         if target == 11 && !t.types.contains(where: { $0.fraAkasse && $0.akasseFelt != nil && !$0.unknownAkasseFelt }) { target = 5 }

@@ -77,7 +77,7 @@ enum Fixtures {
 }
 
 extension Validator.Outcome {
-    var registration: Registration? {
+    var registration: Registrering? {
         if case .accepted(let r) = self { return r }
         return nil
     }

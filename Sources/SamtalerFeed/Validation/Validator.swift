@@ -30,7 +30,7 @@ public struct Validator: Sendable {
     /// The outcome for one line: the registration, or the reasons it was rejected. `id` is the line's
     /// id when it could be read, valid or not (for the rejects file).
     public enum Outcome: Sendable {
-        case accepted(Registration)
+        case accepted(Registrering)
         case rejected(id: String?, reasons: [Reason])
     }
 
@@ -87,7 +87,7 @@ public struct Validator: Sendable {
             c.fail("indberetter.type", "not_allowed", "a \(registrering.rawValue) registration must come from an a-kasse",
                    source: registrering == .minplan ? Citation.BEK355.stk2nr2 : Citation.BEK355.stk3nr2)
         }
-        var body: Registration.Body?
+        var body: Registrering.Body?
         switch (handling, registrering) {
         case (.annuller, _):
             if let indberetter, let registreret { checkIndberetterValid(&c, indberetter, registrering: registrering, on: registreret.copenhagenDate) }
@@ -103,7 +103,7 @@ public struct Validator: Sendable {
         guard c.reasons.isEmpty, let id, let registreret, let indberetter else {
             return .rejected(id: readableID, reasons: c.reasons)
         }
-        return .accepted(Registration(registrering: registrering, id: id, handling: handling,
+        return .accepted(Registrering(registrering: registrering, id: id, handling: handling,
                                       registreret: registreret, indberetter: indberetter, body: body))
     }
 

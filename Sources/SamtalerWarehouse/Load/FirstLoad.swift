@@ -39,16 +39,16 @@ final class FirstLoad {
     var directLines: Int { direct + folded }
 
     /// A first-seen registration waiting to be written, with the versions folded into it: kept
-    /// as the bytes of its row, not as the `Registration` (holding thousands of those costs the
+    /// as the bytes of its row, not as the `Registrering` (holding thousands of those costs the
     /// reading and the sending thread more time than encoding them again).
     private struct Waiting {
-        let key: RegistrationKey
+        let key: RegistreringKey
         /// The position of the next older waiting row whose key is in the same bucket (or -1).
         let next: Int
         /// The current version's `registreret`: the latest, the first loaded on a tie.
         var registreret: Timestamp
         /// The earliest `registreret` of the versions that were not withdrawals.
-        var firstRegistered: Timestamp?
+        var foersteRegistreret: Timestamp?
         /// The current version's row without its surrogate key, and its participants.
         var fact: StageRowEncoder.DirectFact
     }
@@ -96,13 +96,13 @@ final class FirstLoad {
 
     /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
     /// version, or aside for staging.
-    func add(_ r: Registration, noegle: [UInt8], seq: Int64) throws {
+    func add(_ r: Registrering, noegle: [UInt8], seq: Int64) throws {
         if r.registrering == .samtale, let indberetter = encoder.dimensions.key(r.indberetter) {
-            let key = RegistrationKey(noegle)
+            let key = RegistreringKey(noegle)
             if !seen.insert(key) {
                 let b = bucket(key)
                 waiting.append(Waiting(key: key, next: buckets[b], registreret: r.registreret,
-                                       firstRegistered: r.isWithdrawal ? nil : r.registreret,
+                                       foersteRegistreret: r.annulleret ? nil : r.registreret,
                                        fact: encoder.directFact(r, noegle: noegle, indberetter: indberetter)))
                 buckets[b] = removed + waiting.count - 1
                 if waiting.count - head > window { try writeOldest() }
@@ -110,7 +110,7 @@ final class FirstLoad {
             }
             if let i = waitingIndex(key) {
                 // The merge's rules, for two versions in one run (sql/definitions/30_samtaler.merge_stage.sql).
-                if !r.isWithdrawal { waiting[i].firstRegistered = min(waiting[i].firstRegistered ?? r.registreret, r.registreret) }
+                if !r.annulleret { waiting[i].foersteRegistreret = min(waiting[i].foersteRegistreret ?? r.registreret, r.registreret) }
                 if r.registreret > waiting[i].registreret {
                     waiting[i].registreret = r.registreret
                     waiting[i].fact = encoder.directFact(r, noegle: noegle, indberetter: indberetter)
@@ -123,10 +123,10 @@ final class FirstLoad {
         staged.rows += 1
     }
 
-    @inline(__always) private func bucket(_ key: RegistrationKey) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
+    @inline(__always) private func bucket(_ key: RegistreringKey) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
 
     /// The index in `waiting` of the row with this key that has not been written yet, if any.
-    private func waitingIndex(_ key: RegistrationKey) -> Int? {
+    private func waitingIndex(_ key: RegistreringKey) -> Int? {
         var p = buckets[bucket(key)]
         while p >= removed + head {
             let i = p - removed
@@ -141,7 +141,7 @@ final class FirstLoad {
         let w = waiting[head]
         head += 1
         let key = nextKey
-        try facts.withBuffer { encoder.encodeFact(w.fact, key: key, firstRegistered: w.firstRegistered, batch: batch, into: &$0) }
+        try facts.withBuffer { encoder.encodeFact(w.fact, key: key, foersteRegistreret: w.foersteRegistreret, batch: batch, into: &$0) }
         if !w.fact.participants.isEmpty {
             try participants.withBuffer { encoder.encodeParticipants(w.fact, key: key, batch: batch, into: &$0) }
         }

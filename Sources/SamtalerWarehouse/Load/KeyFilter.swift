@@ -19,7 +19,7 @@ struct KeyFilter {
     }
 
     /// Adds `key`; true when it was perhaps there already.
-    mutating func insert(_ key: RegistrationKey) -> Bool {
+    mutating func insert(_ key: RegistreringKey) -> Bool {
         let h1 = key.a, h2 = key.b | 1
         var present = true
         words.withUnsafeMutableBufferPointer { w in
@@ -37,7 +37,7 @@ struct KeyFilter {
 
 /// The first 16 bytes of a registration's natural key (an HMAC) as two integers: the Bloom
 /// filter's hash functions and the first load's window index.
-struct RegistrationKey: Equatable {
+struct RegistreringKey: Equatable {
     let a: UInt64, b: UInt64
 
     init(_ k: [UInt8]) {

@@ -93,7 +93,7 @@ public final class Loader {
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads and validates; a second one pseudonymizes, encodes and sends
             // (Handoff): each accepted line goes to the first load or to staging.
-            let sending = Handoff<(Registration, Int64)> { (r, seq) in
+            let sending = Handoff<(Registrering, Int64)> { (r, seq) in
                 let noegle = encoder.naturalKey(r)
                 if let first {
                     try first.add(r, noegle: noegle, seq: seq)
@@ -203,7 +203,7 @@ public final class Loader {
     /// Reads every file, validates every line, writes rejected lines to the rejects file and
     /// hands accepted ones, with their load order, to `accept`.
     private func stream(_ options: LoadOptions, validator: Validator, rejects: RejectsFile, summary: inout LoadSummary,
-                        started: Date, accept: (Registration, Int64) throws -> Void) throws {
+                        started: Date, accept: (Registrering, Int64) throws -> Void) throws {
         let progress = options.showProgress ? ProgressLine() : nil
         for (fileIndex, path) in options.files.enumerated() {
             let reader: FeedReader

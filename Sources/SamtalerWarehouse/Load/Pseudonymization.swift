@@ -27,7 +27,7 @@ struct Pseudonymization {
     }
 
     /// The keyed hash of a registration's natural key (registrering, indberetter type and kode, id).
-    func naturalKey(_ r: Registration) -> [UInt8] {
+    func naturalKey(_ r: Registrering) -> [UInt8] {
         var text: [UInt8] = []
         text.reserveCapacity(96)
         text.append(contentsOf: r.registrering.rawValue.utf8)

@@ -25,10 +25,10 @@ struct StageRowEncoder {
         """
 
     /// The keyed hash of a registration's natural key.
-    func naturalKey(_ r: Registration) -> [UInt8] { pseudonymization.naturalKey(r) }
+    func naturalKey(_ r: Registrering) -> [UInt8] { pseudonymization.naturalKey(r) }
 
     /// Appends the staging row for `r` (with its line end) to `out`; `noegle` is `naturalKey(r)`.
-    func encode(_ r: Registration, noegle: [UInt8], seq: Int64, into out: inout [UInt8]) {
+    func encode(_ r: Registrering, noegle: [UInt8], seq: Int64, into out: inout [UInt8]) {
         var w = PGTextRowWriter(out: out)
         out = []
         var samtale: Samtale?, minplan: MinPlan?, krav: Jobsoegningskrav?
@@ -46,7 +46,7 @@ struct StageRowEncoder {
         w.int(indberetter)
         w.text(indberetter == nil ? r.indberetter.kode : nil)                   // akasse_kode
         w.timestamp(r.registreret)
-        w.bool(r.isWithdrawal)
+        w.bool(r.annulleret)
         // Min Plan and job search requirements concern the day they were registered.
         let person = samtale.map { ($0.person, $0.afholdtDato) }
             ?? (minplan?.person ?? krav?.person).map { ($0, r.registreret.copenhagenDate) }
@@ -83,7 +83,7 @@ struct StageRowEncoder {
         let participants: [Int]
     }
 
-    func directFact(_ r: Registration, noegle: [UInt8], indberetter: Int) -> DirectFact {
+    func directFact(_ r: Registrering, noegle: [UInt8], indberetter: Int) -> DirectFact {
         var row: [UInt8] = []
         row.reserveCapacity(256)   // a row is 150-200 bytes: one allocation, no growing
         var w = PGBinaryRowWriter(out: row)
@@ -91,12 +91,12 @@ struct StageRowEncoder {
         w.uuid(noegle)
         w.int32(indberetter)
         w.timestamp(r.registreret)
-        w.bool(r.isWithdrawal)
+        w.bool(r.annulleret)
         var participants: [Int] = []
         if case .samtale(let s)? = r.body {
             let keys = dimensions.keys(s)
             registrationColumns(s, keys, person: (s.person, s.afholdtDato), &w)
-            if !r.isWithdrawal && !s.deltagere.isEmpty {
+            if !r.annulleret && !s.deltagere.isEmpty {
                 participants.reserveCapacity(2 * s.deltagere.count)
                 for (rolle, form) in zip(keys.deltagerroller, keys.deltagelsesformer) {
                     participants.append(rolle)
@@ -110,16 +110,16 @@ struct StageRowEncoder {
     }
 
     /// Appends the finished fact row of `f` under surrogate key `key`: what the merge would insert
-    /// for the registration. `firstRegistered` is the earliest `registreret` of its versions that
+    /// for the registration. `foersteRegistreret` is the earliest `registreret` of its versions that
     /// were not withdrawals (nil: none). In COPY's binary format (the COPY starts with
     /// `PGCopyBinary.header`): the server stores the values as they come instead of parsing
     /// text, about 30 % less of its time per row (docs/performance.md).
-    func encodeFact(_ f: DirectFact, key: Int64, firstRegistered: Timestamp?, batch: Int, into out: inout [UInt8]) {
+    func encodeFact(_ f: DirectFact, key: Int64, foersteRegistreret: Timestamp?, batch: Int, into out: inout [UInt8]) {
         var w = PGBinaryRowWriter(out: out)
         out = []
         w.int64(Int(key))
         w.append(fieldsOf: f.row, count: f.fields)
-        if let t = firstRegistered { w.timestamp(t) } else { w.null() }   // foerste_registreret
+        if let t = foersteRegistreret { w.timestamp(t) } else { w.null() }   // foerste_registreret
         w.int16(f.participants.count / 2)
         w.int32(batch)
         w.end()

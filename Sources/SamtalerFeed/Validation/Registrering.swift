@@ -23,7 +23,7 @@ public struct Indberetter: Sendable, Hashable {
 /// One valid line of the feed, with everything statistics need and nothing they must not keep:
 /// free text is reduced to counts and flags here, and the personnummer is kept only until the
 /// loader has derived the pseudonym.
-public struct Registration: Sendable {
+public struct Registrering: Sendable {
     public var registrering: Registreringstype
     public var id: String
     public var handling: Handling
@@ -38,7 +38,7 @@ public struct Registration: Sendable {
         case jobsoegningskrav(Jobsoegningskrav)
     }
 
-    public var isWithdrawal: Bool { handling == .annuller }
+    public var annulleret: Bool { handling == .annuller }
 }
 
 /// A held conversation (§ 27; § 87 stk. 1).
