@@ -129,12 +129,6 @@ BEGIN
         PERFORM samtaler.recompute_visitation(p_batch);
     END IF;
 
-    RETURN QUERY SELECT 'samtale'::text,
-        count(*) FILTER (WHERE a.old_key IS NULL AND NOT a.annulleret),
-        count(*) FILTER (WHERE a.old_key IS NOT NULL AND NOT a.annulleret),
-        count(*) FILTER (WHERE a.annulleret AND (a.old_key IS NULL OR NOT a.old_annulleret))
-    FROM samtaler_applied a WHERE a.newer;
-
     ------------------------------------------------------------------ minplan
     DROP TABLE IF EXISTS pg_temp.samtaler_applied_mp;
     CREATE TEMP TABLE samtaler_applied_mp ON COMMIT DROP AS
@@ -153,12 +147,6 @@ BEGIN
     SELECT noegle, indberetter_key, registreret, annulleret, person_pseudonym, dato_key, aldersgruppe_key, koen_key,
         antal_jobmaal, p_batch
     FROM samtaler_applied_mp WHERE old_key IS NULL ORDER BY seq;
-
-    RETURN QUERY SELECT 'minplan'::text,
-        count(*) FILTER (WHERE a.old_key IS NULL AND NOT a.annulleret),
-        count(*) FILTER (WHERE a.old_key IS NOT NULL AND NOT a.annulleret),
-        count(*) FILTER (WHERE a.annulleret AND (a.old_key IS NULL OR NOT a.old_annulleret))
-    FROM samtaler_applied_mp a;
 
     ------------------------------------------------------------------ jobsoegningskrav
     DROP TABLE IF EXISTS pg_temp.samtaler_applied_jk;
@@ -182,9 +170,18 @@ BEGIN
         antal_fagomraader, antal_ansoegninger, med_omfang, med_formaal, med_stillingskilder, p_batch
     FROM samtaler_applied_jk WHERE old_key IS NULL ORDER BY seq;
 
-    RETURN QUERY SELECT 'jobsoegningskrav'::text,
+    ------------------------------------------------------------------ what changed
+    -- Per kind (each kind a row, also when nothing of it was staged): registrations new, changed
+    -- and withdrawn by the versions applied. A conversation that only moved its first registration
+    -- instant (not newer) changed nothing.
+    RETURN QUERY SELECT k.registrering,
         count(*) FILTER (WHERE a.old_key IS NULL AND NOT a.annulleret),
         count(*) FILTER (WHERE a.old_key IS NOT NULL AND NOT a.annulleret),
         count(*) FILTER (WHERE a.annulleret AND (a.old_key IS NULL OR NOT a.old_annulleret))
-    FROM samtaler_applied_jk a;
+    FROM (VALUES ('samtale'), ('minplan'), ('jobsoegningskrav')) AS k(registrering)
+    LEFT JOIN (SELECT 'samtale' AS registrering, old_key, annulleret, old_annulleret FROM samtaler_applied WHERE newer
+               UNION ALL SELECT 'minplan', old_key, annulleret, old_annulleret FROM samtaler_applied_mp
+               UNION ALL SELECT 'jobsoegningskrav', old_key, annulleret, old_annulleret FROM samtaler_applied_jk) a
+        USING (registrering)
+    GROUP BY k.registrering;
 END $$;
