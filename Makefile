@@ -16,7 +16,7 @@ RELEASE_BIN := .build/release/samtaler
 DEMO        := var/demo
 DEMO_ROWS   ?= 100000
 
-.PHONY: help deps build release test demo bench db-start db-stop db-psql env clean
+.PHONY: help deps build release test demo docs bench db-start db-stop db-psql env clean
 
 help:
 	@echo "make demo    build, start the local PostgreSQL, load a $(DEMO_ROWS)-line synthetic feed, show what was loaded"
@@ -106,6 +106,13 @@ demo: release db-start
 	@echo "To use the demo warehouse from this shell (samtaler on the PATH, PG* variables, the demo's key):"
 	@echo '  eval "$$(make -s env)"'
 	@echo "  samtaler report volumes --period 2025 --by samtaletype"
+
+# The examples in docs/*.md (blocks starting with `$ samtaler ...`) run again on the demo warehouse.
+docs: export PGDATABASE := samtaler_demo
+docs: export PATH := $(CURDIR)/.build/release:$(PATH)
+docs: release db-start
+	@$(PG) psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'samtaler_demo'" | grep -q 1 || $(MAKE) demo
+	@python3 scripts/docs.py
 
 clean:
 	rm -rf .build var
