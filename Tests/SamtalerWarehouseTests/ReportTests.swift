@@ -149,7 +149,8 @@ final class ReportFixture {
                     #expect((o?["rows"] as? [Any])?.count == t.rows.count)
                 case .csv:
                     #expect(text.split(separator: "\r\n").count == t.rows.count + 1)
-                    #expect(text.hasPrefix(t.columns.map(\.key).joined(separator: ",")))
+                    // Each coded column is followed by its label; the level column ends the line.
+                    #expect(text.hasPrefix((t.machineColumns.map(\.column.key) + ["niveau"]).joined(separator: ",") + "\r\n"))
                 case .table:
                     #expect(text.contains(t.title))
                 case .html:
@@ -163,8 +164,8 @@ final class ReportFixture {
     @Test func csvForDanishExcel() throws {
         let f = try ReportFixture()
         let text = ReportFormat.csv.render(try f.report(.forms, period: "2025-01"), excel: true)
-        #expect(text.hasPrefix("\u{FEFF}periode;star_gruppe;samtaleform;samtaler;andel\r\n"))
-        #expect(text.contains(";PERSONLIGT;1;0,500000\r\n"))
+        #expect(text.hasPrefix("\u{FEFF}periode;star_gruppe;samtaleform;samtaleform_betegnelse;samtaler;andel;niveau\r\n"))
+        #expect(text.contains(";PERSONLIGT;Personligt fremmøde;1;0,500000;detalje\r\n"))
     }
 
     @Test func tableUsesDanishNumbers() {

@@ -35,15 +35,17 @@ enum HTMLReport {
             <p class="sub">\(escape(t.subtitle))</p>
 
             """
-        for chart in t.charts where !chart.categories.isEmpty {
+        for var chart in t.charts where !chart.categories.isEmpty {
+            chart.categories = chart.categories.map(t.human)
+            chart.series = chart.series.map { (t.human($0.name), $0.values) }
             h += "<figure>\n<figcaption>\(escape(chart.title))</figcaption>\n"
             h += chart.style == .stackedShares ? stacked(chart) : bars(chart)
             h += "</figure>\n"
         }
         h += "<table>\n<thead><tr>" + t.columns.map { "<th>\(escape($0.label))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for r in t.rows {
-            h += "<tr class=\"l\(r.level)\">" + zip(t.columns, r.cells).map { col, cell in
-                "<td\(col.kind == .text ? "" : " class=\"n\"")>\(escape(Danish.text(cell)))</td>"
+            h += "<tr class=\"l\(r.level)\">" + zip(t.columns, t.humanCells(r)).map { col, text in
+                "<td\(col.kind == .text ? "" : " class=\"n\"")>\(escape(text))</td>"
             }.joined() + "</tr>\n"
         }
         h += "</tbody></table>\n"

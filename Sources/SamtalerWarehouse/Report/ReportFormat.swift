@@ -45,7 +45,7 @@ enum Danish {
 enum TextTable {
     static func render(_ t: ReportTable) -> String {
         let header = t.columns.map(\.label)
-        let body = t.rows.map { $0.cells.map(Danish.text) }
+        let body = t.rows.map(t.humanCells)
         var widths = header.map(\.count)
         for r in body { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
@@ -96,8 +96,11 @@ enum CSVText {
                 return excel ? s.replacingOccurrences(of: ".", with: ",") : s
             }
         }
-        var lines = [t.columns.map { field($0.key) }.joined(separator: sep)]
-        for r in t.rows { lines.append(r.cells.map(value).joined(separator: sep)) }
+        // The level column, as in JSON: a spreadsheet's sum over detail rows only counts nothing twice.
+        var lines = [(t.machineColumns.map { field($0.column.key) } + ["niveau"]).joined(separator: sep)]
+        for r in t.rows {
+            lines.append((t.machineCells(r).map(value) + [ReportTable.levelNames[r.level]]).joined(separator: sep))
+        }
         return (excel ? "\u{FEFF}" : "") + lines.map { $0 + "\r\n" }.joined()
     }
 }
@@ -112,14 +115,14 @@ enum JSONReport {
             case .share(let v), .decimal(let v): return v.map { String(format: "%.6f", $0) } ?? "null"
             }
         }
-        let level = ["detalje", "subtotal", "total"]
+        let columns = t.machineColumns.map(\.column)
         let rows = t.rows.map { r in
-            "{" + zip(t.columns, r.cells).map { "\(JSONText.string($0.key)):\(value($1))" }.joined(separator: ",")
-                + ",\"niveau\":\(JSONText.string(level[r.level]))}"
+            "{" + zip(columns, t.machineCells(r)).map { "\(JSONText.string($0.key)):\(value($1))" }.joined(separator: ",")
+                + ",\"niveau\":\(JSONText.string(ReportTable.levelNames[r.level]))}"
         }
-        let columns = t.columns.map { "{\"key\":\(JSONText.string($0.key)),\"label\":\(JSONText.string($0.label)),\"type\":\(JSONText.string($0.kind.rawValue))}" }
+        let columnList = columns.map { "{\"key\":\(JSONText.string($0.key)),\"label\":\(JSONText.string($0.label)),\"type\":\(JSONText.string($0.kind.rawValue))}" }
         return "{\"report\":\(JSONText.string(t.name)),\"title\":\(JSONText.string(t.title)),\"subtitle\":\(JSONText.string(t.subtitle)),"
-            + "\"columns\":[\(columns.joined(separator: ","))],\n\"rows\":[\n" + rows.joined(separator: ",\n")
+            + "\"columns\":[\(columnList.joined(separator: ","))],\n\"rows\":[\n" + rows.joined(separator: ",\n")
             + "\n],\"notes\":[\(t.notes.map(JSONText.string).joined(separator: ","))]}\n"
     }
 }

@@ -56,6 +56,55 @@ public struct ReportTable: Sendable {
     public var rows: [Row]
     public var notes: [String] = []
     public var charts: [Chart] = []
+    /// For the columns that hold codes (samtaletype, samtaleform, roles, groups): column key to
+    /// code to Danish label. People see the label (table, HTML); CSV and JSON carry the code and,
+    /// beside it, the label as `<key>_betegnelse`. A value without a label (a total) stays as it is.
+    public var codeLabels: [String: [String: String]] = [:]
+
+    /// The text a person reads in column `key` for `cell`.
+    func human(_ cell: Cell, column key: String) -> String {
+        if case .text(let s) = cell, let label = codeLabels[key]?[s] { return label }
+        return Danish.text(cell)
+    }
+
+    /// What a person reads in each cell of `row`: labels for codes, Danish numbers, and a total's
+    /// "I alt" once (the columns after it that it also fills are left blank).
+    func humanCells(_ row: Row) -> [String] {
+        var out: [String] = []
+        var previousTotal = false
+        for (c, cell) in zip(columns, row.cells) {
+            let total = cell == .text("I alt")
+            out.append(total && previousTotal ? "" : human(cell, column: c.key))
+            previousTotal = total
+        }
+        return out
+    }
+
+    /// A label for a code in any coded column (for chart categories and series, which mix them).
+    func human(_ name: String) -> String {
+        for labels in codeLabels.values { if let l = labels[name] { return l } }
+        return name
+    }
+
+    /// The columns CSV and JSON write: each coded column followed by its label column.
+    var machineColumns: [(column: Column, labelled: Bool)] {
+        columns.flatMap { c -> [(column: Column, labelled: Bool)] in
+            guard codeLabels[c.key] != nil else { return [(c, false)] }
+            return [(c, false), (Column(key: c.key + "_betegnelse", label: c.label + " (betegnelse)", kind: .text), true)]
+        }
+    }
+
+    /// The cells of `row` in `machineColumns` order (a label column repeats the code where it has no label).
+    func machineCells(_ row: Row) -> [Cell] {
+        zip(columns, row.cells).flatMap { c, cell -> [Cell] in
+            guard let labels = codeLabels[c.key] else { return [cell] }
+            if case .text(let s) = cell { return [cell, .text(labels[s] ?? s)] }
+            return [cell, cell]
+        }
+    }
+
+    /// The level of a row as JSON and CSV name it.
+    static let levelNames = ["detalje", "subtotal", "total"]
 
     /// The value of column `key` in `row`.
     public func cell(_ row: Row, _ key: String) -> Cell? {
