@@ -18,6 +18,10 @@ import Testing
                 #expect(!human.contains(code), "\(code) shown to people in \(t.name)")
             }
         }
+        // Charts have axis titles.
+        let html = ReportFormat.html.render(forms)
+        #expect(html.contains(">Andel</text>") && html.contains(">Måned</text>"))
+        #expect(ReportFormat.html.render(volumes).contains(">Samtaletype</text>"))
         // The forms chart's series are labels too.
         #expect(ReportFormat.html.render(forms).contains("Personligt fremmøde</text>") || ReportFormat.html.render(forms).contains(">Personligt fremmøde<"))
     }

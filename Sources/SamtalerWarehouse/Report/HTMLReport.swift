@@ -83,7 +83,7 @@ enum HTMLReport {
         }
         // The legend, wrapped into rows as wide as the chart (at least 600 px), so no name is cut off.
         var legend = ""
-        var lx = left, ly = top + height + 34, right = width
+        var lx = left, ly = top + height + 40, right = width
         let legendRight = max(width, 600)
         for (k, series) in c.series.enumerated() {
             let w = 24 + Double(series.name.count) * 7
@@ -92,6 +92,9 @@ enum HTMLReport {
             lx += w
             right = max(right, lx + 10)
         }
+        // Axis titles: the values up the left side, the categories under their labels.
+        s += "<text x=\"12\" y=\(q(top + height / 2)) font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(String(format: "%.1f", top + height / 2)))\">\(escape(c.valueAxisTitle))</text>\n"
+        s += "<text x=\(q((left + width) / 2)) y=\(q(top + height + 28)) font-size=\"11\" text-anchor=\"middle\">\(escape(c.categoryTitle))</text>\n"
         let svgWidth = right
         let svgHeight = ly + 30
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(svgWidth))\" height=\"\(Int(svgHeight))\" role=\"img\" aria-label=\"\(escape(c.title))\">\n"
@@ -104,10 +107,13 @@ enum HTMLReport {
         let maxV = c.style == .shares ? 1 : max(values.max() ?? 1, 1)
         let labelW = 30.0 + Double(c.categories.map(\.count).max() ?? 5) * 7
         let barMax = 600.0, rowH = 20.0
-        let height = Double(c.categories.count) * rowH + 10
+        let height = Double(c.categories.count) * rowH + 30
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(labelW + barMax + 120))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(c.title))\">\n"
+        // Axis titles: the categories over their labels, the values over the bars.
+        s += "<text x=\(q(labelW - 6)) y=\"14\" font-size=\"11\" font-weight=\"600\" text-anchor=\"end\">\(escape(c.categoryTitle))</text>"
+        s += "<text x=\(q(labelW)) y=\"14\" font-size=\"11\" font-weight=\"600\">\(escape(c.valueAxisTitle))</text>\n"
         for (i, cat) in c.categories.enumerated() {
-            let y = 5 + Double(i) * rowH
+            let y = 25 + Double(i) * rowH
             let w = barMax * values[i] / maxV
             let label = c.style == .shares ? Danish.share(values[i])
                 : values[i] == values[i].rounded() ? Danish.count(Int(values[i])) : String(format: "%.1f", values[i])

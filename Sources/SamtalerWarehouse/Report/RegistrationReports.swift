@@ -79,7 +79,7 @@ extension Reports {
             guard let c = chart[m] else { continue }
             table.charts.append(ReportTable.Chart(
                 title: "\(mark.label): andel \(c.label.lowercased())", style: .shares,
-                categories: groups.map { $0[0] }, series: [(c.label, c.shares)]))
+                categories: groups.map { $0[0] }, series: [(c.label, c.shares)], categoryTitle: r.per.label))
         }
         return table
     }
@@ -160,7 +160,10 @@ extension Reports {
             "Rettelser og annulleringer af samtalen retter historikken. Personer uden registreret visitation tælles ikke.",
         ] + (r.by.isEmpty ? [] : ["Jobcenter/region er det jobcenter, hvis registrering satte personen i gruppen."])
         if !dates.isEmpty {
-            table.charts.append(.stacked("Fordeling på visitationsgrupper", categories: dates, order: groupOrder, shares: stacks))
+            var chart = ReportTable.Chart.stacked("Fordeling på visitationsgrupper", categories: dates, order: groupOrder, shares: stacks)
+            chart.categoryTitle = "Dato"
+            chart.valueTitle = "Andel af personerne"
+            table.charts.append(chart)
         }
         return table
     }
@@ -211,7 +214,8 @@ extension Reports {
         ]
         if !moves.isEmpty {
             table.charts.append(ReportTable.Chart(title: "Skift mellem grupper", style: .bars,
-                                                  categories: moves.map(\.0), series: [("Skift", moves.map(\.1))]))
+                                                  categories: moves.map(\.0), series: [("Skift", moves.map(\.1))],
+                                                  categoryTitle: "Fra gruppe → til gruppe"))
         }
         return table
     }

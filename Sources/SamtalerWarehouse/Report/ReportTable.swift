@@ -39,6 +39,12 @@ public struct ReportTable: Sendable {
         public var categories: [String]
         /// Named series with one value per category.
         public var series: [(name: String, values: [Double])]
+        /// The axes' titles: what the categories are (e.g. "Kvartal") and what the values are
+        /// (default "Andel" for shares, "Antal" for counts).
+        public var categoryTitle = "Periode"
+        public var valueTitle: String?
+
+        var valueAxisTitle: String { valueTitle ?? (style == .bars ? "Antal" : "Andel") }
 
         /// 100 % columns for `categories` (e.g. periods), one stacked series per name in `order`,
         /// from shares[category][name] (0 where absent).

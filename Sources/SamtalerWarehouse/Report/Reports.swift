@@ -130,11 +130,11 @@ public struct Reports {
         table.charts.append(ReportTable.Chart(
             title: "Samtaler pr. \(r.per.label.lowercased())", style: .bars,
             categories: perPeriod.compactMap { $0.cells[0].string },
-            series: [("Samtaler", perPeriod.map { Double($0.cells[dims.count].int ?? 0) })]))
+            series: [("Samtaler", perPeriod.map { Double($0.cells[dims.count].int ?? 0) })], categoryTitle: r.per.label))
         let byType = try conversationsPerType(r, rows: rows)
         table.charts.append(ReportTable.Chart(
             title: "Samtaler pr. samtaletype", style: .bars,
-            categories: byType.map(\.type), series: [("Samtaler", byType.map { Double($0.count) })]))
+            categories: byType.map(\.type), series: [("Samtaler", byType.map { Double($0.count) })], categoryTitle: "Samtaletype"))
         return table
     }
 
@@ -214,7 +214,9 @@ public struct Reports {
                        "Andel er af alle samtaler i samme \(r.per.label.lowercased())" + (r.by.isEmpty ? "." : " og samme " + r.by.map { $0.label.lowercased() }.joined(separator: "/") + ".")]
         let periods = Array(shares.keys).sorted()
         if !periods.isEmpty {
-            table.charts.append(.stacked("Samtaleformer over tid (andel, STAR-gruppering)", categories: periods, order: starOrder, shares: shares))
+            var chart = ReportTable.Chart.stacked("Samtaleformer over tid (andel, STAR-gruppering)", categories: periods, order: starOrder, shares: shares)
+            chart.categoryTitle = r.per.label
+            table.charts.append(chart)
         }
         return table
     }
@@ -274,7 +276,7 @@ public struct Reports {
         table.notes = summary.map { "\($0.0): \(Danish.count($0.2)) af \(Danish.count($0.1)) samtaler havde deltagere." }
         table.charts.append(ReportTable.Chart(
             title: "Andel af samtaler med deltagere", style: .shares, categories: summary.map(\.0),
-            series: [("Med deltagere", summary.map { $0.1 > 0 ? Double($0.2) / Double($0.1) : 0 })]))
+            series: [("Med deltagere", summary.map { $0.1 > 0 ? Double($0.2) / Double($0.1) : 0 })], categoryTitle: r.per.label))
         return table
     }
 
