@@ -77,13 +77,14 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            // The period is checked before connecting (a usage error needs no database).
+            let period = try MinistryExtract.period(self.period ?? (list ? "2025" : ""))
             let conn = try PGConnection.open(db.database)
             if list {
-                if let p = self.period { _ = try MinistryExtract.period(p) }
-                print(MinistryExtract.listText(try MinistryExtract.recorded(conn, period: self.period)), terminator: "")
+                print(MinistryExtract.listText(try MinistryExtract.recorded(conn, period: self.period.map { _ in period.text })),
+                      terminator: "")
                 return
             }
-            let period = try MinistryExtract.period(self.period ?? "")
             var extract = MinistryExtract(conn: conn, period: period, outputDirectory: out ?? "", threshold: threshold)
             extract.asOfBatch = asOfBatch
             let summary = try extract.run()
