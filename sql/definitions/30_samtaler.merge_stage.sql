@@ -8,6 +8,10 @@
 -- version like any other and leaves a tombstone. A conversation's foerste_registreret is the
 -- earliest `registreret` of its versions that were not withdrawals.
 --
+-- Kept history (migration 0012, docs/history.md): before a current version is replaced in place,
+-- it is copied into samtaler.hist_* with til_batch_key = p_batch; the fact row's batch_key becomes
+-- p_batch. A reload of the same files replaces nothing and so adds no version.
+--
 -- p_build_visitation: rebuild the visitation history of every person whose visitation
 -- registrations were added, corrected or withdrawn (the person before and after a correction both
 -- count: a corrected personnummer moves the registration from one history to another). A first
@@ -72,6 +76,23 @@ BEGIN
     WHERE w.kind = 1 AND (f.samtale_key IS NULL OR w.registreret > f.registreret
                           OR w.foerste_registreret < coalesce(f.foerste_registreret, 'infinity'));
 
+    -- Kept history (migration 0012): every current version this batch replaces goes into the
+    -- history first, with this batch as the one that superseded it: by a newer version, by a
+    -- withdrawal, or by an older version arriving late that moves foerste_registreret (a new
+    -- version too). Not a version this same batch made current: a first load's direct row that a
+    -- later line of the run replaces was never published. One INSERT ... SELECT per kind.
+    INSERT INTO samtaler.hist_samtale (samtale_key, registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym, afholdt_dato_key,
+        afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key, koen_key,
+        aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog, tidlig_opfoelgning, cv_fyldestgoerende,
+        cv_godkendelse, raadighedsvurdering, videregivet_til_akasse, antal_deltagere, batch_key, foerste_registreret, status_key, til_batch_key)
+    SELECT f.samtale_key, f.registrering_noegle, f.indberetter_key, f.registreret, f.annulleret, f.person_pseudonym, f.afholdt_dato_key, f.afholdt_tid, f.samtaletype_key, f.samtaleform_key, f.kontaktgruppe_key, f.visitationsgruppe_key, f.aldersgruppe_key, f.koen_key, f.aftale_forpligtende, f.aftale_saerlig_indsats, f.aftale_med_tekst, f.akasse_deltog, f.tidlig_opfoelgning, f.cv_fyldestgoerende, f.cv_godkendelse, f.raadighedsvurdering, f.videregivet_til_akasse, f.antal_deltagere, f.batch_key, f.foerste_registreret, f.status_key, p_batch
+    FROM samtaler_applied a JOIN samtaler.fact_samtale f ON f.samtale_key = a.old_key
+    WHERE f.batch_key <> p_batch;
+    INSERT INTO samtaler.hist_samtale_deltager (samtale_key, deltager_nr, deltagerrolle_key, deltagelsesform_key, batch_key, til_batch_key)
+    SELECT d.samtale_key, d.deltager_nr, d.deltagerrolle_key, d.deltagelsesform_key, d.batch_key, p_batch
+    FROM samtaler_applied a JOIN samtaler.fact_samtale_deltager d ON d.samtale_key = a.old_key
+    WHERE d.batch_key <> p_batch;
+
     -- A replaced version's participants go with it.
     DELETE FROM samtaler.fact_samtale_deltager d USING samtaler_applied a WHERE d.samtale_key = a.old_key AND a.newer;
 
@@ -91,9 +112,12 @@ BEGIN
         antal_deltagere = coalesce(cardinality(a.deltager_roller), 0), batch_key = p_batch
     FROM samtaler_applied a WHERE f.samtale_key = a.old_key AND a.newer;
 
-    -- An older version arriving late: the registration was first registered earlier.
-    UPDATE samtaler.fact_samtale f SET foerste_registreret = a.foerste_registreret
+    -- An older version arriving late: the registration was first registered earlier. That is a
+    -- new version of the registration, made current by this batch (its participants stay).
+    UPDATE samtaler.fact_samtale f SET foerste_registreret = a.foerste_registreret, batch_key = p_batch
     FROM samtaler_applied a WHERE f.samtale_key = a.old_key AND NOT a.newer;
+    UPDATE samtaler.fact_samtale_deltager d SET batch_key = p_batch
+    FROM samtaler_applied a WHERE d.samtale_key = a.old_key AND NOT a.newer;
 
     -- Registrations seen for the first time.
     INSERT INTO samtaler.fact_samtale (
@@ -136,6 +160,12 @@ BEGIN
     FROM (SELECT * FROM samtaler_winner WHERE kind = 2 ORDER BY noegle) w LEFT JOIN samtaler.fact_minplan f ON f.registrering_noegle = w.noegle
     WHERE w.kind = 2 AND (f.minplan_key IS NULL OR w.registreret > f.registreret);
 
+    -- Kept history: the versions this batch replaces (see fact_samtale above).
+    INSERT INTO samtaler.hist_minplan (minplan_key, registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym, registreret_dato_key, aldersgruppe_key, koen_key, antal_jobmaal, batch_key, til_batch_key)
+    SELECT f.minplan_key, f.registrering_noegle, f.indberetter_key, f.registreret, f.annulleret, f.person_pseudonym, f.registreret_dato_key, f.aldersgruppe_key, f.koen_key, f.antal_jobmaal, f.batch_key, p_batch
+    FROM samtaler_applied_mp a JOIN samtaler.fact_minplan f ON f.minplan_key = a.old_key
+    WHERE f.batch_key <> p_batch;
+
     UPDATE samtaler.fact_minplan f SET
         indberetter_key = a.indberetter_key, registreret = a.registreret, annulleret = a.annulleret,
         person_pseudonym = a.person_pseudonym, registreret_dato_key = a.dato_key,
@@ -154,6 +184,12 @@ BEGIN
     SELECT w.*, f.jobsoegningskrav_key AS old_key, f.annulleret AS old_annulleret
     FROM (SELECT * FROM samtaler_winner WHERE kind = 3 ORDER BY noegle) w LEFT JOIN samtaler.fact_jobsoegningskrav f ON f.registrering_noegle = w.noegle
     WHERE w.kind = 3 AND (f.jobsoegningskrav_key IS NULL OR w.registreret > f.registreret);
+
+    -- Kept history: the versions this batch replaces (see fact_samtale above).
+    INSERT INTO samtaler.hist_jobsoegningskrav (jobsoegningskrav_key, registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym, registreret_dato_key, aldersgruppe_key, koen_key, antal_fagomraader, antal_ansoegninger, med_omfang, med_formaal, med_stillingskilder, batch_key, til_batch_key)
+    SELECT f.jobsoegningskrav_key, f.registrering_noegle, f.indberetter_key, f.registreret, f.annulleret, f.person_pseudonym, f.registreret_dato_key, f.aldersgruppe_key, f.koen_key, f.antal_fagomraader, f.antal_ansoegninger, f.med_omfang, f.med_formaal, f.med_stillingskilder, f.batch_key, p_batch
+    FROM samtaler_applied_jk a JOIN samtaler.fact_jobsoegningskrav f ON f.jobsoegningskrav_key = a.old_key
+    WHERE f.batch_key <> p_batch;
 
     UPDATE samtaler.fact_jobsoegningskrav f SET
         indberetter_key = a.indberetter_key, registreret = a.registreret, annulleret = a.annulleret,

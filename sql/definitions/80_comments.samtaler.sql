@@ -413,3 +413,169 @@ COMMENT ON COLUMN samtaler.fact_visitation.samtale_key IS
 'Samtalen, hvis registrering startede perioden (fact_samtale).';
 COMMENT ON COLUMN samtaler.fact_visitation.batch_key IS
 'Kørslen (dim_batch), der sidst beregnede perioden.';
+
+------------------------------------------------------------------ kept history (migration 0012)
+
+COMMENT ON TABLE samtaler.hist_samtale IS
+'Afløste versioner af samtalerne i fact_samtale (§ 27; § 87 stk. 1). Kornet: én version af én registrering, som var aktuel fra kørslen batch_key til kørslen til_batch_key, der afløste den med en nyere version, en annullering eller et senere modtaget ældre versions tidligere foerste_registreret. Den aktuelle version står kun i fact_samtale. Samme pseudonymiserede kolonner som fact_samtale, intet mere. Lageret lige efter kørsel N: samtaler.samtale_som_af(N).';
+COMMENT ON COLUMN samtaler.hist_samtale.samtale_key IS
+'Surrogatnøgle for registreringen; den bevares, når en nyere version afløser den aktuelle. Hedder samtale_id i rapport-views.';
+COMMENT ON COLUMN samtaler.hist_samtale.registrering_noegle IS
+'Den naturlige nøgle (registrering, indberettertype, indberetterkode, id) som nøglet HMAC-SHA256 under pseudonymnøglen, afkortet til 128 bit (uuid). Feedets id gemmes ikke.';
+COMMENT ON COLUMN samtaler.hist_samtale.indberetter_key IS
+'Jobcenteret eller a-kassen, der registrerede samtalen (dim_indberetter).';
+COMMENT ON COLUMN samtaler.hist_samtale.registreret IS
+'Hvornår sagssystemet registrerede denne version (feedets registreret; tidspunkt).';
+COMMENT ON COLUMN samtaler.hist_samtale.annulleret IS
+'true: denne version er en annullering, en gravsten. Samtalen tæller ingen steder, og samtalens egne kolonner (person, dato, type, markeringer …) er NULL.';
+COMMENT ON COLUMN samtaler.hist_samtale.person_pseudonym IS
+'Personen som nøglet HMAC-SHA256 af personnummerets ti cifre under den hemmelige pseudonymnøgle (som ikke er i databasen), afkortet til 128 bit (uuid): samme person, samme pseudonym. NULL for den ukendte person (0000000000) og for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.afholdt_dato_key IS
+'Dagen samtalen blev holdt, i dansk tid (Europe/Copenhagen), som ÅÅÅÅMMDD (dim_dato). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.afholdt_tid IS
+'Tidspunktet samtalen blev holdt, når feedet gav et tidspunkt (altid for a-kasser). NULL når jobcenteret kun gav en dato, og for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.samtaletype_key IS
+'Samtaletypen (dim_samtaletype). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.samtaleform_key IS
+'Samtaleformen (dim_samtaleform). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.kontaktgruppe_key IS
+'Personens kontaktgruppe (dim_kontaktgruppe). NULL når samtalen ikke har en (jobcentre skal angive den, a-kasser kan), og for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.visitationsgruppe_key IS
+'Visitationsgruppen registreringen satte (§ 27 nr. 9; dim_visitationsgruppe). NULL når ingen blev registreret, og for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.aldersgruppe_key IS
+'Personens aldersgruppe på samtalens dag (dim_aldersgruppe); Ukendt for den ukendte person. NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.koen_key IS
+'Personens køn (dim_koen); U for den ukendte person. NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.aftale_forpligtende IS
+'Feedets aftale.forpligtende: om samtalen endte med en forpligtende aftale (§ 27 nr. 5 og 8). NULL når samtalen ikke har en aftale.';
+COMMENT ON COLUMN samtaler.hist_samtale.aftale_saerlig_indsats IS
+'Feedets aftale.saerligIndsats. NULL når det ikke er angivet, eller samtalen ikke har en aftale.';
+COMMENT ON COLUMN samtaler.hist_samtale.aftale_med_tekst IS
+'Om aftalen havde en tekst; teksten gemmes aldrig. NULL når samtalen ikke har en aftale.';
+COMMENT ON COLUMN samtaler.hist_samtale.akasse_deltog IS
+'Feedets akasseDeltagelse ved en jobsamtale efter LAB § 31, stk. 2 (§ 27 nr. 7): true DELTOG, false DELTOG_IKKE. NULL for de andre samtaletyper.';
+COMMENT ON COLUMN samtaler.hist_samtale.tidlig_opfoelgning IS
+'Persongruppemarkeringen Tidlig opfølgning - fast track (§ 27 stk. 3): true markeret, false angivet som ikke markeret. NULL: ikke angivet.';
+COMMENT ON COLUMN samtaler.hist_samtale.cv_fyldestgoerende IS
+'Feedets cvFyldestgoerende for kontaktgruppe 1 (§ 27 stk. 4): true fyldestgørende, false ikke længere fyldestgørende. NULL: ikke oplyst.';
+COMMENT ON COLUMN samtaler.hist_samtale.cv_godkendelse IS
+'A-kassens cvGodkendelse ved en cv-samtale (§ 87 stk. 1 nr. 6): KLAR_TIL_KVALITETSSIKRING, GODKENDT eller IKKE_GODKENDT. NULL for andre samtaler.';
+COMMENT ON COLUMN samtaler.hist_samtale.raadighedsvurdering IS
+'A-kassens vurdering ved en rådighedssamtale (§ 87 stk. 1 nr. 8): STAAR_TIL_RAADIGHED, TVIVL_OM_RAADIGHED eller STAAR_IKKE_TIL_RAADIGHED. NULL for andre samtaler.';
+COMMENT ON COLUMN samtaler.hist_samtale.videregivet_til_akasse IS
+'true når jobcenteret videregiver samtalen til personens a-kasse (§ 27 stk. 5): kontaktgruppe 1 og en samtaletype, der videregives (dim_samtaletype.videregives_kg1); ellers false. NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.antal_deltagere IS
+'Antal andre deltagere i samtalen (feedets deltagere, 0–20); 0 for gravsten.';
+COMMENT ON COLUMN samtaler.hist_samtale.batch_key IS
+'Kørslen (dim_batch), der gjorde denne version aktuel.';
+COMMENT ON COLUMN samtaler.hist_samtale.foerste_registreret IS
+'Det tidligste registreret blandt registreringens versioner, der ikke var annulleringer: hvornår den først blev registreret. En visitationsgruppe gælder fra denne dag (dansk tid), også efter en rettelse. NULL så længe kun annulleringer kendes.';
+COMMENT ON COLUMN samtaler.hist_samtale.status_key IS
+'Samtalens otte markeringer og statusser som én nøgle (dim_samtalestatus). Genereret af faktaens egne kolonner, så de to aldrig er uenige.';
+COMMENT ON COLUMN samtaler.hist_samtale.til_batch_key IS
+'Kørslen (dim_batch), der afløste eller annullerede denne version: versionen var aktuel fra og med batch_key til (ikke med) til_batch_key.';
+
+COMMENT ON TABLE samtaler.hist_minplan IS
+'Afløste versioner af udkastene til »Min Plan« i fact_minplan (§ 87 stk. 2). Kornet: én version af én registrering, aktuel fra kørslen batch_key til kørslen til_batch_key. Den aktuelle version står kun i fact_minplan. Lageret lige efter kørsel N: samtaler.minplan_som_af(N).';
+COMMENT ON COLUMN samtaler.hist_minplan.minplan_key IS
+'Surrogatnøgle for registreringen; den bevares, når en nyere version afløser den aktuelle.';
+COMMENT ON COLUMN samtaler.hist_minplan.registrering_noegle IS
+'Den naturlige nøgle (registrering, indberettertype, indberetterkode, id) som nøglet HMAC-SHA256 under pseudonymnøglen, afkortet til 128 bit (uuid). Feedets id gemmes ikke.';
+COMMENT ON COLUMN samtaler.hist_minplan.indberetter_key IS
+'A-kassen, der registrerede udkastet (dim_indberetter).';
+COMMENT ON COLUMN samtaler.hist_minplan.registreret IS
+'Hvornår sagssystemet registrerede denne version (tidspunkt).';
+COMMENT ON COLUMN samtaler.hist_minplan.annulleret IS
+'true: denne version er en annullering, en gravsten; den tæller ingen steder, og registreringens egne kolonner er NULL.';
+COMMENT ON COLUMN samtaler.hist_minplan.person_pseudonym IS
+'Personen som nøglet HMAC-SHA256 af personnummerets ti cifre under pseudonymnøglen (128 bit, uuid), som i fact_samtale. NULL for den ukendte person og for gravsten.';
+COMMENT ON COLUMN samtaler.hist_minplan.registreret_dato_key IS
+'Registreringsdagen i dansk tid som ÅÅÅÅMMDD (dim_dato). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_minplan.aldersgruppe_key IS
+'Personens aldersgruppe på registreringsdagen (dim_aldersgruppe). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_minplan.koen_key IS
+'Personens køn (dim_koen). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_minplan.antal_jobmaal IS
+'Antal jobmål i udkastet (1–20). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_minplan.batch_key IS
+'Kørslen (dim_batch), der gjorde denne version aktuel.';
+COMMENT ON COLUMN samtaler.hist_minplan.til_batch_key IS
+'Kørslen (dim_batch), der afløste eller annullerede denne version: versionen var aktuel fra og med batch_key til (ikke med) til_batch_key.';
+
+COMMENT ON TABLE samtaler.hist_jobsoegningskrav IS
+'Afløste versioner af kravene til jobsøgning i fact_jobsoegningskrav (§ 87 stk. 3). Kornet: én version af én registrering, aktuel fra kørslen batch_key til kørslen til_batch_key. Den aktuelle version står kun i fact_jobsoegningskrav. Lageret lige efter kørsel N: samtaler.jobsoegningskrav_som_af(N).';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.jobsoegningskrav_key IS
+'Surrogatnøgle for registreringen; den bevares, når en nyere version afløser den aktuelle.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.registrering_noegle IS
+'Den naturlige nøgle (registrering, indberettertype, indberetterkode, id) som nøglet HMAC-SHA256 under pseudonymnøglen, afkortet til 128 bit (uuid). Feedets id gemmes ikke.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.indberetter_key IS
+'A-kassen, der registrerede kravene (dim_indberetter).';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.registreret IS
+'Hvornår sagssystemet registrerede denne version (tidspunkt).';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.annulleret IS
+'true: denne version er en annullering, en gravsten; den tæller ingen steder, og registreringens egne kolonner er NULL.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.person_pseudonym IS
+'Personen som nøglet HMAC-SHA256 af personnummerets ti cifre under pseudonymnøglen (128 bit, uuid), som i fact_samtale. NULL for den ukendte person og for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.registreret_dato_key IS
+'Registreringsdagen i dansk tid som ÅÅÅÅMMDD (dim_dato). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.aldersgruppe_key IS
+'Personens aldersgruppe på registreringsdagen (dim_aldersgruppe). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.koen_key IS
+'Personens køn (dim_koen). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.antal_fagomraader IS
+'Antal fagområder og stillingsbetegnelser, personen skal søge inden for (§ 87 stk. 3 nr. 3; 1–50). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.antal_ansoegninger IS
+'Antal ansøgninger, personen skal uploade pr. periode (0–100). NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.med_omfang IS
+'Om kravene beskriver det øvrige omfang (feedets omfang, § 87 stk. 3 nr. 5); teksten gemmes ikke. NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.med_formaal IS
+'Om kravene angiver formålet, ordinær beskæftigelse hurtigst muligt (feedets formaal, § 87 stk. 3 nr. 6); teksten gemmes ikke. NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.med_stillingskilder IS
+'Om kravene angiver, hvor stillingerne kan findes (feedets stillingskilder, § 87 stk. 3 nr. 7); teksten gemmes ikke. NULL for gravsten.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.batch_key IS
+'Kørslen (dim_batch), der gjorde denne version aktuel.';
+COMMENT ON COLUMN samtaler.hist_jobsoegningskrav.til_batch_key IS
+'Kørslen (dim_batch), der afløste eller annullerede denne version: versionen var aktuel fra og med batch_key til (ikke med) til_batch_key.';
+
+COMMENT ON TABLE samtaler.hist_samtale_deltager IS
+'Deltagerne i de afløste versioner af samtalerne (hist_samtale). Kornet: én deltager i én afløst version af én samtale. Kun rolle og deltagelsesform; navnet gemmes aldrig.';
+COMMENT ON COLUMN samtaler.hist_samtale_deltager.samtale_key IS
+'Samtalen (fact_samtale.samtale_key).';
+COMMENT ON COLUMN samtaler.hist_samtale_deltager.deltager_nr IS
+'Deltagerens nummer i samtalen: 1, 2, … i feedets rækkefølge.';
+COMMENT ON COLUMN samtaler.hist_samtale_deltager.deltagerrolle_key IS
+'Deltagerens rolle (dim_deltagerrolle).';
+COMMENT ON COLUMN samtaler.hist_samtale_deltager.deltagelsesform_key IS
+'Formen deltageren deltog på (dim_deltagelsesform).';
+COMMENT ON COLUMN samtaler.hist_samtale_deltager.batch_key IS
+'Kørslen (dim_batch), der gjorde denne version aktuel.';
+COMMENT ON COLUMN samtaler.hist_samtale_deltager.til_batch_key IS
+'Kørslen (dim_batch), der afløste eller annullerede denne version: versionen var aktuel fra og med batch_key til (ikke med) til_batch_key.';
+
+COMMENT ON TABLE samtaler.historik_start IS
+'Hvorfra historikken (hist_*) er hel. Kornet: én række. Et lager, der blev indlæst før migration 0012, har ingen afløste versioner fra kørslerne før den: lageret lige efter kørsel N kan kun genskabes for N >= fra_batch.';
+COMMENT ON COLUMN samtaler.historik_start.fra_batch IS
+'Den seneste kørsel (dim_batch) før migration 0012; 0 for et lager, der fik historikken fra starten.';
+
+COMMENT ON TABLE samtaler.udtraek IS
+'Ministeriets udtræk, som samtaler extract har lavet (samtaler extract --list). Kornet: én række pr. udtræk, der blev skrevet (CSV og manifest).';
+COMMENT ON COLUMN samtaler.udtraek.udtraek_key IS
+'Udtrækkets nummer i rækkefølge.';
+COMMENT ON COLUMN samtaler.udtraek.periode IS
+'Perioden som givet: en måned 2025-03, et kvartal 2025Q1 eller et år 2025 (manifestets periode).';
+COMMENT ON COLUMN samtaler.udtraek.taerskel IS
+'Diskretionstærsklen (manifestets taerskel).';
+COMMENT ON COLUMN samtaler.udtraek.som_af_batch IS
+'Kørslen (dim_batch), hvis tilstand udtrækket viser: lageret lige efter denne kørsel. Med --as-of-batch den angivne kørsel, ellers den seneste publicerede.';
+COMMENT ON COLUMN samtaler.udtraek.genskabt IS
+'true: lavet med --as-of-batch (en genskabelse af en tidligere tilstand); false: lageret, som det var, da udtrækket blev lavet.';
+COMMENT ON COLUMN samtaler.udtraek.raekker IS
+'Antal datarækker i CSV-filen (manifestets raekker).';
+COMMENT ON COLUMN samtaler.udtraek.undertrykte IS
+'Antal rækker med diskretion P eller S (manifestets undertrykte).';
+COMMENT ON COLUMN samtaler.udtraek.sha256 IS
+'SHA-256 af CSV-filens bytes i små hextegn (manifestets sha256): to udtræk af samme tilstand har samme.';
+COMMENT ON COLUMN samtaler.udtraek.batches IS
+'Kørslerne, hvis versioner udtrækket tæller (manifestets batches), stigende.';
+COMMENT ON COLUMN samtaler.udtraek.genereret IS
+'Hvornår udtrækket blev lavet (manifestets genereret).';

@@ -4,7 +4,9 @@
 --   samtaler_analytiker  reads the rapport views, nothing else
 --   samtaler_rapport     reads everything (reports count distinct persons from the pseudonyms)
 --   samtaler_indlaeser   the nightly load: runs the first load's index functions (SECURITY DEFINER)
+--   samtaler_rapport also records the extracts it makes, through registrer_udtraek (SECURITY DEFINER)
 REVOKE ALL ON FUNCTION samtaler.first_load_drop_indexes(), samtaler.first_load_build_indexes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION samtaler.registrer_udtraek(text, integer, integer, boolean, integer, integer, text, integer[], timestamptz) FROM PUBLIC;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'samtaler_analytiker') THEN
@@ -12,6 +14,8 @@ BEGIN
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'samtaler_rapport') THEN
         GRANT SELECT ON ALL TABLES IN SCHEMA rapport TO samtaler_rapport;
+        GRANT EXECUTE ON FUNCTION samtaler.registrer_udtraek(text, integer, integer, boolean, integer, integer, text, integer[], timestamptz)
+            TO samtaler_rapport;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'samtaler_indlaeser') THEN
         GRANT SELECT ON ALL TABLES IN SCHEMA rapport TO samtaler_indlaeser;

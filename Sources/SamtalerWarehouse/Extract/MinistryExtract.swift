@@ -14,6 +14,9 @@ public struct MinistryExtract {
     public let period: Period
     public let outputDirectory: String
     public let threshold: Int
+    /// The warehouse as it stood right after this load batch was published (`--as-of-batch`);
+    /// nil: as it is now. docs/history.md.
+    public var asOfBatch: Int?
 
     /// Where the writing fails on purpose (tests of "both files or neither").
     enum Step: Sendable { case csvTemporary, manifestTemporary, csvRename, manifestRename, directorySync }
@@ -50,13 +53,17 @@ public struct MinistryExtract {
         /// Conversations counted (the sum of the `I_ALT` rows' true antal_samtaler).
         public var conversations: Int
         public var batches: [Int]
+        /// The batch whose state the extract shows: `--as-of-batch`, or the latest published one.
+        public var asOfBatch: Int
+        /// Made with `--as-of-batch`.
+        public var reproduced: Bool
         public var sha256: String
         public var csvPath: String
         public var manifestPath: String
 
         /// One line for the operator.
         public var text: String {
-            "extract \(periode): \(rows) rows (\(suppressed) suppressed at threshold \(threshold)) "
+            "extract \(periode)\(reproduced ? " as of batch \(asOfBatch)" : ""): \(rows) rows (\(suppressed) suppressed at threshold \(threshold)) "
                 + "from \(conversations) conversations in \(batches.count) batch(es): \(csvPath), \(manifestPath)"
         }
     }
@@ -66,6 +73,8 @@ public struct MinistryExtract {
         var rows: [Disclosure.InputRow]
         var conversations: Int
         var batches: [Int]
+        /// The batch whose state was read.
+        var asOfBatch: Int
     }
 
     /// Makes the extract. `now` is the manifest's `genereret` (the only thing that varies between runs).
@@ -91,9 +100,21 @@ public struct MinistryExtract {
         let manifest = Self.manifest(period: period, rows: rows.count, sha256: sha, threshold: threshold,
                                      suppressed: suppressed, generated: now, batches: snapshot.batches)
         try writeBoth(csv: csv, manifest: Array(manifest.utf8))
-        return Summary(periode: period.text, rows: rows.count, suppressed: suppressed, threshold: threshold,
-                       conversations: snapshot.conversations, batches: snapshot.batches, sha256: sha,
-                       csvPath: csvPath, manifestPath: manifestPath)
+        let summary = Summary(periode: period.text, rows: rows.count, suppressed: suppressed, threshold: threshold,
+                              conversations: snapshot.conversations, batches: snapshot.batches,
+                              asOfBatch: snapshot.asOfBatch, reproduced: asOfBatch != nil, sha256: sha,
+                              csvPath: csvPath, manifestPath: manifestPath)
+        // Recorded once both files are in place: the record says an extract was delivered.
+        do {
+            try conn.execute("SELECT samtaler.registrer_udtraek($1, $2, $3, $4, $5, $6, $7, $8, $9)", [
+                period.text, String(threshold), String(snapshot.asOfBatch), asOfBatch != nil ? "true" : "false",
+                String(rows.count), String(suppressed), sha, "{" + snapshot.batches.map(String.init).joined(separator: ",") + "}",
+                Self.rfc3339UTC(now),
+            ])
+        } catch {
+            throw WarehouseError.wrap(error, doing: "recording the extract of \(period.text) in samtaler.udtraek (both files were written)")
+        }
+        return summary
     }
 
     // MARK: - Reading
@@ -101,33 +122,59 @@ public struct MinistryExtract {
     /// The counts per (indberetter, samtaletype, samtaleform) and per (indberetter, samtaletype)
     /// as `I_ALT`, in one grouping-sets query: antal_personer is a distinct count over each row's
     /// own conversations (NULL, the unknown person, is not counted), never a sum.
-    static let aggregateSQL = """
+    static func aggregateSQL(asOf: Bool) -> String { """
         SELECT i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform,
                GROUPING(s.samtaleform) AS i_alt,
                count(*) AS antal_samtaler,
                count(DISTINCT f.person_pseudonym) AS antal_personer
-        FROM samtaler.fact_samtale f
+        FROM \(source(asOf: asOf)) f
         JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key
         JOIN samtaler.dim_samtaletype t ON t.samtaletype_key = f.samtaletype_key
         JOIN samtaler.dim_samtaleform s ON s.samtaleform_key = f.samtaleform_key
         WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
         GROUP BY GROUPING SETS ((i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform),
                                 (i.indberettertype, i.indberetterkode, t.samtaletype))
-        """
+        """ }
+
+    /// The current facts, or the versions current right after batch $3 (sql/definitions/60_samtaler.samtale_som_af.sql).
+    static func source(asOf: Bool) -> String { asOf ? "samtaler.samtale_som_af($3)" : "samtaler.fact_samtale" }
 
     /// Every current conversation of the period and the batches that brought them.
-    static let reconcileSQL = """
+    static func reconcileSQL(asOf: Bool) -> String { """
         SELECT count(*), coalesce(string_agg(DISTINCT batch_key::text, ','), '')
-        FROM samtaler.fact_samtale f
+        FROM \(source(asOf: asOf)) f
         WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
-        """
+        """ }
 
     /// Reads inside the caller's transaction, which it makes REPEATABLE READ READ ONLY first:
     /// both queries see the same snapshot, even while a load publishes.
     func read() throws -> Snapshot {
         try conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        let range = [String(period.from.key), String(period.to.key)]
-        let r = try conn.execute(Self.aggregateSQL, range)
+        let published = try conn.execute("""
+            SELECT coalesce(max(batch_key), 0), (SELECT fra_batch FROM samtaler.historik_start)
+            FROM samtaler.dim_batch WHERE status = 'publiceret'
+            """)
+        let latest = published.int(0, 0) ?? 0
+        var range = [String(period.from.key), String(period.to.key)]
+        if let n = asOfBatch {
+            let status = try conn.scalar("SELECT status FROM samtaler.dim_batch WHERE batch_key = $1", [String(n)])
+            guard status == "publiceret" else {
+                throw WarehouseError.usage("""
+                    --as-of-batch \(n): \(status.map { "batch \(n) published nothing (status \($0))" } ?? "there is no batch \(n)"); \
+                    the latest published batch is \(latest) (samtaler report batches, or rapport.batch)
+                    """)
+            }
+            let start = published.int(0, 1) ?? 0
+            guard n >= start else {
+                throw WarehouseError.usage("""
+                    --as-of-batch \(n): the history of this warehouse begins after batch \(start) (migration 0012); \
+                    the state after an earlier batch cannot be reproduced
+                    """)
+            }
+            range.append(String(n))
+        }
+        let asOf = asOfBatch != nil
+        let r = try conn.execute(Self.aggregateSQL(asOf: asOf), range)
         var rows: [Disclosure.InputRow] = []
         rows.reserveCapacity(r.rowCount)
         var totalConversations = 0
@@ -148,7 +195,7 @@ public struct MinistryExtract {
             rows.append(Disclosure.InputRow(group: Disclosure.Group(type, kode, samtaletype), samtaleform: form,
                                             antalSamtaler: samtaler, antalPersoner: personer))
         }
-        let check = try conn.execute(Self.reconcileSQL, range)
+        let check = try conn.execute(Self.reconcileSQL(asOf: asOf), range)
         let facts = check.int(0, 0) ?? -1
         // Every current conversation of the period must be in exactly one I_ALT row.
         guard facts == totalConversations else {
@@ -158,7 +205,53 @@ public struct MinistryExtract {
                 """)
         }
         let batches = (check.value(0, 1) ?? "").split(separator: ",").compactMap { Int($0) }.sorted()
-        return Snapshot(rows: rows, conversations: totalConversations, batches: batches)
+        return Snapshot(rows: rows, conversations: totalConversations, batches: batches, asOfBatch: asOfBatch ?? latest)
+    }
+
+    // MARK: - The record of extracts
+
+    /// One extract made (samtaler.udtraek).
+    public struct Recorded: Sendable, Equatable {
+        public var number: Int
+        public var periode: String
+        public var threshold: Int
+        public var asOfBatch: Int
+        public var reproduced: Bool
+        public var rows: Int
+        public var suppressed: Int
+        public var sha256: String
+        public var batches: [Int]
+        public var generated: String
+    }
+
+    /// Every recorded extract, oldest first; only those of `period` when given.
+    public static func recorded(_ conn: PGConnection, period: String? = nil) throws(WarehouseError) -> [Recorded] {
+        try Migrator.checkSchema(conn)
+        do {
+            let r = try conn.execute("""
+                SELECT udtraek_key, periode, taerskel, som_af_batch, genskabt, raekker, undertrykte, sha256,
+                       array_to_string(batches, ','), to_char(genereret AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                FROM samtaler.udtraek WHERE $1::text IS NULL OR periode = $1 ORDER BY udtraek_key
+                """, [period])
+            return (0..<r.rowCount).map { i in
+                Recorded(number: r.int(i, 0) ?? 0, periode: r.value(i, 1) ?? "", threshold: r.int(i, 2) ?? 0,
+                         asOfBatch: r.int(i, 3) ?? 0, reproduced: r.value(i, 4) == "t", rows: r.int(i, 5) ?? 0,
+                         suppressed: r.int(i, 6) ?? 0, sha256: r.value(i, 7) ?? "",
+                         batches: (r.value(i, 8) ?? "").split(separator: ",").compactMap { Int($0) }, generated: r.value(i, 9) ?? "")
+            }
+        } catch {
+            throw WarehouseError.wrap(error, doing: "reading the recorded extracts")
+        }
+    }
+
+    /// The recorded extracts as a table for the terminal, one line each.
+    public static func listText(_ list: [Recorded]) -> String {
+        var lines = ["nr\tperiode\ttaerskel\tsom_af_batch\tgenskabt\traekker\tundertrykte\tgenereret\tsha256"]
+        for e in list {
+            lines.append([String(e.number), e.periode, String(e.threshold), String(e.asOfBatch), e.reproduced ? "ja" : "nej",
+                          String(e.rows), String(e.suppressed), e.generated, e.sha256].joined(separator: "\t"))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     // MARK: - The manifest
