@@ -318,7 +318,7 @@ COMMENT ON COLUMN samtaler.fact_samtale.videregivet_til_akasse IS
 COMMENT ON COLUMN samtaler.fact_samtale.antal_deltagere IS
 'Antal andre deltagere i samtalen (feedets deltagere, 0–20); 0 for gravsten.';
 COMMENT ON COLUMN samtaler.fact_samtale.batch_key IS
-'Kørslen (dim_batch), der skrev den aktuelle version.';
+'Kørslen (dim_batch), der gjorde den aktuelle version aktuel: en nyere version, en annullering, eller en ældre version der kom sent og flyttede foerste_registreret.';
 COMMENT ON COLUMN samtaler.fact_samtale.foerste_registreret IS
 'Det tidligste registreret blandt registreringens versioner, der ikke var annulleringer: hvornår den først blev registreret. En visitationsgruppe gælder fra denne dag (dansk tid), også efter en rettelse. NULL så længe kun annulleringer kendes.';
 COMMENT ON COLUMN samtaler.fact_samtale.status_key IS
@@ -335,7 +335,7 @@ COMMENT ON COLUMN samtaler.fact_samtale_deltager.deltagerrolle_key IS
 COMMENT ON COLUMN samtaler.fact_samtale_deltager.deltagelsesform_key IS
 'Formen deltageren deltog på (dim_deltagelsesform).';
 COMMENT ON COLUMN samtaler.fact_samtale_deltager.batch_key IS
-'Kørslen (dim_batch), der skrev samtalens aktuelle version.';
+'Kørslen (dim_batch), der gjorde samtalens aktuelle version aktuel (som fact_samtale.batch_key).';
 
 COMMENT ON TABLE samtaler.fact_minplan IS
 'A-kassernes udkast til »Min Plan« (§ 87 stk. 2). Kornet: den aktuelle version af én registrering; annulleret markerer en gravsten. Kun antallet af jobmål; planens og begrundelsens tekst gemmes aldrig.';
@@ -471,7 +471,7 @@ COMMENT ON COLUMN samtaler.hist_samtale.batch_key IS
 COMMENT ON COLUMN samtaler.hist_samtale.foerste_registreret IS
 'Det tidligste registreret blandt registreringens versioner, der ikke var annulleringer: hvornår den først blev registreret. En visitationsgruppe gælder fra denne dag (dansk tid), også efter en rettelse. NULL så længe kun annulleringer kendes.';
 COMMENT ON COLUMN samtaler.hist_samtale.status_key IS
-'Samtalens otte markeringer og statusser som én nøgle (dim_samtalestatus). Genereret af faktaens egne kolonner, så de to aldrig er uenige.';
+'Versionens otte markeringer og statusser som én nøgle (dim_samtalestatus): kopieret fra fact_samtale.status_key, da versionen blev afløst.';
 COMMENT ON COLUMN samtaler.hist_samtale.til_batch_key IS
 'Kørslen (dim_batch), der afløste eller annullerede denne version: versionen var aktuel fra og med batch_key til (ikke med) til_batch_key.';
 
