@@ -107,6 +107,47 @@ import Testing
         }
     }
 
+    /// Roles belong to the cluster: a migration that finds a role missing and creates it while
+    /// another database's migration creates the same role fails on pg_authid's unique index once
+    /// the other commits. The migrator runs its transaction again and succeeds (CI saw this when
+    /// two test databases were migrated at once on a fresh cluster).
+    @Test func aRoleCreatedByAnotherMigrationAtTheSameMomentIsNotAnError() throws {
+        let w = try TestWarehouse(migrate: false)
+        let sql = try Self.sqlCopy(w)
+        let role = "samtaler_proeve_" + UUID().uuidString.lowercased().prefix(8)
+        defer { _ = try? PGConnection("dbname=postgres").execute("DROP ROLE IF EXISTS \(role)") }
+        // The same pattern as 0003 and 0005: create the role unless it exists.
+        try Self.append("""
+
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(role)') THEN CREATE ROLE \(role) NOLOGIN; END IF;
+            END $$;
+            """, to: sql + "/migrations/0003_reporting_views.sql")
+        // Another session creates the role and holds its transaction open while this migrate runs:
+        // the migrate's CREATE ROLE waits for it, and fails when it commits.
+        nonisolated(unsafe) let other = try PGConnection("dbname=postgres")   // used by one thread at a time
+        try other.execute("BEGIN")
+        try other.execute("CREATE ROLE \(role) NOLOGIN")
+        let otherPid = try other.scalar("SELECT pg_backend_pid()") ?? ""
+        let committer = Thread {
+            // Commit once the migrate waits for the other session (or after 30 s: the migrate then
+            // finds the role made and the test fails on the missing "running again").
+            guard let watch = try? PGConnection("dbname=postgres") else { return }
+            for _ in 0..<1500 {
+                let waiting = (try? watch.scalar("SELECT count(*) FROM pg_stat_activity WHERE \(otherPid) = ANY(pg_blocking_pids(pid))")) ?? nil
+                if let waiting, waiting != "0" { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            _ = try? other.execute("COMMIT")
+        }
+        committer.start()
+        var lines: [String] = []
+        let report = try Migrator(conn: w.conn, sqlDirectory: sql).run { lines.append($0) }
+        #expect(report.applied.count == Migrator.schemaVersion)
+        #expect(lines.contains { $0.contains("running again") }, "\(lines)")
+        #expect(try w.int("SELECT count(*) FROM samtaler.schema_migration") == Migrator.schemaVersion)
+    }
+
     /// A definition file that changes is applied again by the next migrate, and only then.
     @Test func aChangedDefinitionIsAppliedAgain() throws {
         let w = try TestWarehouse()

@@ -127,35 +127,61 @@ public struct Migrator {
                 CREATE TABLE IF NOT EXISTS samtaler.schema_definition (
                     fil text PRIMARY KEY, sha256 text NOT NULL, anvendt timestamptz NOT NULL DEFAULT now())
                 """)
-            try conn.transaction {
-                let recorded = try recordedMigrations()
-                if let newest = recorded.keys.max(), newest > Migrator.schemaVersion {
-                    throw WarehouseError.configuration("the warehouse has schema version \(newest), newer than this samtaler (\(Migrator.schemaVersion)); upgrade samtaler")
+            // Roles are the cluster's, not the database's: two databases of one cluster migrated at
+            // the same moment may both see a role missing and both create it, and one transaction
+            // then fails on pg_authid's unique index. It rolled back whole, and the role now exists:
+            // run it again (the advisory lock above is per database and cannot prevent this).
+            var attempt = 0
+            while true {
+                do {
+                    report = try migrateOnce(all, definitions, log: log)
+                    break
+                } catch let e as PGError where attempt < 3 && Migrator.isConcurrentRoleCreation(e) {
+                    attempt += 1
+                    log("another migration created a role at the same moment; running again")
                 }
-                report.rebaselined = try checkRecorded(recorded, against: all)
-                for name in report.rebaselined { log("recorded \(name) with its SHA-256 (it was applied by samtaler before migration 0010)") }
-                let byName = Dictionary(definitions.map { ($0.name + ".sql", $0) }, uniquingKeysWith: { a, _ in a })
-                for m in all {
-                    if recorded[m.version] != nil { report.alreadyApplied += 1; continue }
-                    for use in m.uses {
-                        guard let d = byName[use] else {
-                            throw WarehouseError.configuration("\(m.path) uses \(use), which is not in \(sqlDirectory)/definitions")
-                        }
-                        try conn.execute(d.text)
-                    }
-                    try conn.execute(m.text)
-                    try conn.execute("INSERT INTO samtaler.schema_migration (version, navn, sha256) VALUES ($1, $2, $3)",
-                                     [String(m.version), m.name, m.sha256])
-                    log("applied \(m.name)")
-                    report.applied.append(m.name)
-                }
-                report.definitionsApplied = try applyDefinitions(definitions)
-                for name in report.definitionsApplied { log("applied definitions/\(name).sql") }
             }
             report.referenceRows = try conn.transaction { try loadReferenceData() }
             if !report.applied.isEmpty, let hint = try analystSearchPathHint() { log(hint) }
         } catch {
             throw WarehouseError.wrap(error, doing: "migrating")
+        }
+        return report
+    }
+
+    /// A role created by another session between this transaction's check and its CREATE ROLE.
+    static func isConcurrentRoleCreation(_ e: PGError) -> Bool {
+        (e.sqlState == "23505" && (e.constraint == "pg_authid_rolname_index" || e.message.contains("pg_authid_rolname_index")))
+            || (e.sqlState == "42710" && e.message.hasPrefix("role "))
+    }
+
+    /// The migrations and definitions in one transaction.
+    private func migrateOnce(_ all: [SQLFile], _ definitions: [SQLFile], log: (String) -> Void) throws -> Report {
+        var report = Report()
+        try conn.transaction {
+            let recorded = try recordedMigrations()
+            if let newest = recorded.keys.max(), newest > Migrator.schemaVersion {
+                throw WarehouseError.configuration("the warehouse has schema version \(newest), newer than this samtaler (\(Migrator.schemaVersion)); upgrade samtaler")
+            }
+            report.rebaselined = try checkRecorded(recorded, against: all)
+            for name in report.rebaselined { log("recorded \(name) with its SHA-256 (it was applied by samtaler before migration 0010)") }
+            let byName = Dictionary(definitions.map { ($0.name + ".sql", $0) }, uniquingKeysWith: { a, _ in a })
+            for m in all {
+                if recorded[m.version] != nil { report.alreadyApplied += 1; continue }
+                for use in m.uses {
+                    guard let d = byName[use] else {
+                        throw WarehouseError.configuration("\(m.path) uses \(use), which is not in \(sqlDirectory)/definitions")
+                    }
+                    try conn.execute(d.text)
+                }
+                try conn.execute(m.text)
+                try conn.execute("INSERT INTO samtaler.schema_migration (version, navn, sha256) VALUES ($1, $2, $3)",
+                                 [String(m.version), m.name, m.sha256])
+                log("applied \(m.name)")
+                report.applied.append(m.name)
+            }
+            report.definitionsApplied = try applyDefinitions(definitions)
+            for name in report.definitionsApplied { log("applied definitions/\(name).sql") }
         }
         return report
     }
