@@ -150,31 +150,19 @@ public struct MinistryExtract {
     /// both queries see the same snapshot, even while a load publishes.
     func read() throws -> Snapshot {
         try conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        let published = try conn.execute("""
-            SELECT coalesce(max(batch_key), 0), (SELECT fra_batch FROM samtaler.historik_start)
-            FROM samtaler.dim_batch WHERE status = 'publiceret'
-            """)
-        let latest = published.int(0, 0) ?? 0
-        var range = [String(period.from.key), String(period.to.key)]
-        if let n = asOfBatch {
-            let status = try conn.scalar("SELECT status FROM samtaler.dim_batch WHERE batch_key = $1", [String(n)])
-            guard status == "publiceret" else {
-                throw WarehouseError.usage("""
-                    --as-of-batch \(n): \(status.map { "batch \(n) published nothing (status \($0))" } ?? "there is no batch \(n)"); \
-                    the latest published batch is \(latest) (samtaler report batches, or rapport.batch)
-                    """)
-            }
-            let start = published.int(0, 1) ?? 0
-            guard n >= start else {
-                throw WarehouseError.usage("""
-                    --as-of-batch \(n): the history of this warehouse begins after batch \(start) (migration 0012); \
-                    the state after an earlier batch cannot be reproduced
-                    """)
-            }
-            range.append(String(n))
-        }
-        let asOf = asOfBatch != nil
-        let r = try conn.execute(Self.aggregateSQL(asOf: asOf), range)
+        let published = try asOfBatch.map { try PublishedBatches.check(conn, $0) } ?? PublishedBatches.read(conn)
+        let counted = try Self.count(conn, period, asOf: asOfBatch)
+        return Snapshot(rows: counted.rows, conversations: counted.conversations, batches: counted.batches,
+                        asOfBatch: asOfBatch ?? published.latest)
+    }
+
+    /// The extract's rows of `period` before disclosure control (true counts), counted from the
+    /// current facts or as of batch `asOf` (checked by the caller), in the caller's snapshot; the
+    /// conversations counted and the batches behind them. Also the revisions report's two sides.
+    static func count(_ conn: PGConnection, _ period: Period, asOf: Int?)
+        throws -> (rows: [Disclosure.InputRow], conversations: Int, batches: [Int]) {
+        let range = [String(period.from.key), String(period.to.key)] + (asOf.map { [String($0)] } ?? [])
+        let r = try conn.execute(aggregateSQL(asOf: asOf != nil), range)
         var rows: [Disclosure.InputRow] = []
         rows.reserveCapacity(r.rowCount)
         var totalConversations = 0
@@ -195,7 +183,7 @@ public struct MinistryExtract {
             rows.append(Disclosure.InputRow(group: Disclosure.Group(type, kode, samtaletype), samtaleform: form,
                                             antalSamtaler: samtaler, antalPersoner: personer))
         }
-        let check = try conn.execute(Self.reconcileSQL(asOf: asOf), range)
+        let check = try conn.execute(reconcileSQL(asOf: asOf != nil), range)
         let facts = check.int(0, 0) ?? -1
         // Every current conversation of the period must be in exactly one I_ALT row.
         guard facts == totalConversations else {
@@ -205,7 +193,7 @@ public struct MinistryExtract {
                 """)
         }
         let batches = (check.value(0, 1) ?? "").split(separator: ",").compactMap { Int($0) }.sorted()
-        return Snapshot(rows: rows, conversations: totalConversations, batches: batches, asOfBatch: asOfBatch ?? latest)
+        return (rows, totalConversations, batches)
     }
 
     // MARK: - The record of extracts
