@@ -46,6 +46,12 @@ struct ReportCommand: ParsableCommand {
               cv_godkendelse, raadighedsvurdering
             visitation takes region or indberetter; the others take none.
 
+            --as-of-batch N (every report): the warehouse as it stood right after load
+            batch N was published, from the versions it keeps (docs/history.md): the
+            output is byte for byte the report made then. N must be a published batch,
+            not from before the history began (else exit 64). Code lists and names are
+            today's.
+
             Only current registrations count: a corrected conversation counts once, as its
             latest version; a withdrawn one not at all. Distinct persons count once per
             row, so they do not add up across rows. The same numbers are in the views of
@@ -64,6 +70,8 @@ struct ReportCommand: ParsableCommand {
               samtaler report visitation --date 2025-06-30 --by region
               samtaler report transitions --period 2025
               samtaler report minplan --period 2025 --per quarter
+              samtaler report volumes --period 2025Q1 --as-of-batch 17
+              samtaler report timeliness --period 2025 --by indberetter
             """)
 
     @OptionGroup var db: DatabaseOptions
@@ -100,6 +108,10 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
+
+    @Option(name: .customLong("as-of-batch"),
+            help: ArgumentHelp("The warehouse as it stood right after this load batch was published.", valueName: "n"))
+    var asOfBatch: Int?
 
     func request() throws -> (Reports.Request, ReportFormat) {
         guard let reportName = Reports.Name(rawValue: name) else {
@@ -150,11 +162,21 @@ struct ReportCommand: ParsableCommand {
         return (req, f)
     }
 
-    func validate() throws { _ = try request() }
+    /// The options of the kept history (docs/history.md) on a checked request.
+    func history(_ request: Reports.Request) throws -> Reports.Request {
+        var req = request
+        if let n = asOfBatch, n < 1 { throw ValidationError("--as-of-batch must be a batch number (1 or more), got \(n)") }
+        req.asOfBatch = asOfBatch
+        return req
+    }
+
+    func validate() throws { _ = try history(request().0) }
 
     func run() throws {
-        let (req, fmt) = try request()
+        let (checked, fmt) = try request()
+        let req = try history(checked)
         try runReportingErrors {
+            if let n = req.asOfBatch { note("samtaler: note: the warehouse as it stood right after batch \(n)") }
             let conn = try PGConnection.open(db.database)
             let table = try Reports(conn: conn, helper: { try PGConnection.open(db.database) }).run(req)
             let text = fmt.render(table, excel: excel)

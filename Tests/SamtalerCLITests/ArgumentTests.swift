@@ -38,6 +38,7 @@ import Testing
         (["report", "marks", "--mark", "fast_track"], "unknown mark 'fast_track'"),
         (["report", "marks", "--mark", "cv_godkendelse;DROP TABLE x"], "unknown mark"),
         (["report", "volumes", "--mark", "cv_godkendelse"], "--mark goes with the marks report"),
+        (["report", "volumes", "--as-of-batch", "0"], "--as-of-batch must be a batch number"),
         (["extract", "--period", "2025-13", "--out", "/tmp"], "'2025-13' is not a period"),
         (["extract", "--period", "2025Q5", "--out", "/tmp"], "'2025Q5' is not a period"),
         (["extract", "--period", "2025;DROP TABLE x", "--out", "/tmp"], "is not a period"),

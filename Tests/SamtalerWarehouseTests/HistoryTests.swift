@@ -24,7 +24,7 @@ private let tolk = ",\"deltagere\":[{\"navn\":\"Ib Hansen\",\"rolle\":\"TOLK\",\
 
 /// The first delivery: five conversations in March, one in April, and C1 in two versions in the
 /// same run (the later one replaces the first within the batch: no kept version).
-private let batch1 = [
+let batch1 = [
     jc("A1", "2025-03-03", 1, extra: tolk), jc("A2", "2025-03-04", 2), jc("A3", "2025-03-05", 3, form: "PERSONLIGT"),
     jc("A4", "2025-03-06", 4, form: "PERSONLIGT"), jc("A5", "2025-03-07", 5, form: "TELEFONISK"),
     jc("B1", "2025-04-02", 6), jc("C1", "2025-03-10", 7), jc("C1", "2025-03-11", 7, registreret: later, handling: "ret"),
@@ -32,7 +32,7 @@ private let batch1 = [
 /// The second: A1 corrected to another form (its participant goes with the old version), A2
 /// withdrawn, A3 moved to April, an older version of A4 arriving late (it was first registered
 /// earlier: a new version too), and a new A6.
-private let batch2 = [
+let batch2 = [
     jc("A1", "2025-03-03", 1, form: "PERSONLIGT", registreret: later, handling: "ret"),
     Line.annuller(id: "A2", registreret: later),
     jc("A3", "2025-04-03", 3, form: "PERSONLIGT", registreret: later, handling: "ret"),
@@ -62,6 +62,42 @@ extension TestWarehouse {
         e.asOfBatch = batch
         let s = try e.run(now: now)
         return (s, try String(contentsOfFile: s.csvPath, encoding: .utf8), try String(contentsOfFile: s.manifestPath, encoding: .utf8))
+    }
+}
+
+/// A generated feed of `rows` lines in two deliveries: the first `split` lines, then the rest (the
+/// second holds corrections and withdrawals of registrations of the first: the generator writes
+/// them days after the original). Bytes, not text: the generator writes some invalid lines on purpose.
+func twoDeliveries(_ w: TestWarehouse, rows: Int, seed: Int, split: Int) throws -> (first: String, second: String) {
+    let whole = try Data(contentsOf: URL(fileURLWithPath: try generateFeed(w.dir + "/all.jsonl", rows: rows, seed: seed)))
+        .split(separator: UInt8(ascii: "\n"))
+    func part(_ name: String, _ lines: ArraySlice<Data>) -> String {
+        let path = w.dir + "/" + name
+        _ = FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]))
+        return path
+    }
+    return (part("a.jsonl", whole[..<split]), part("b.jsonl", whole[split...]))
+}
+
+/// A report request as the command line makes it.
+func request(_ name: Reports.Name, _ period: String? = nil, per: Reports.Granularity = .month, by: [Reports.Breakdown] = [],
+             configure: (inout Reports.Request) -> Void = { _ in }) throws -> Reports.Request {
+    var r = Reports.Request(name: name, period: try period.map { try Period.parse($0) })
+    r.per = per
+    r.by = by
+    configure(&r)
+    return r
+}
+
+/// Every format's text of each report, as `samtaler report` writes it (`asOf`: --as-of-batch).
+func rendered(_ w: TestWarehouse, _ requests: [Reports.Request], asOf: Int? = nil, options: CountingOptions? = nil) throws -> [String] {
+    try requests.flatMap { req -> [String] in
+        var r = req
+        r.asOfBatch = asOf
+        let conn = try PGConnection(w.conninfo)
+        defer { conn.close() }
+        let table = try Reports(conn: conn, options: options ?? CountingOptions(helper: { try PGConnection(w.conninfo) })).run(r)
+        return ReportFormat.allCases.map { "\(r.name) \($0):\n" + $0.render(table) } + ["\(r.name) excel:\n" + ReportFormat.csv.render(table, excel: true)]
     }
 }
 
@@ -168,19 +204,12 @@ private func withoutGenerated(_ manifest: String) -> String {
     @Test func minplanAndJobsoegningskravKeepTheirVersionsToo() throws {
         let w = try TestWarehouse()
         // One synthetic feed in two deliveries: the second holds the corrections and withdrawals
-        // of registrations of the first (the generator writes them days after the original).
-        // (Bytes, not text: the generator writes some invalid lines on purpose.)
-        let whole = try Data(contentsOf: URL(fileURLWithPath: try generateFeed(w.dir + "/all.jsonl", rows: 4_000, seed: 21)))
-            .split(separator: UInt8(ascii: "\n"))
-        func part(_ name: String, _ lines: ArraySlice<Data>) -> String {
-            let path = w.dir + "/" + name
-            _ = FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]))
-            return path
-        }
-        try w.load([part("a.jsonl", whole[..<2_500])])
+        // of registrations of the first.
+        let (a, b) = try twoDeliveries(w, rows: 4_000, seed: 21, split: 2_500)
+        try w.load([a])
         let before = (try rows(w, "samtaler.fact_minplan"), try rows(w, "samtaler.fact_jobsoegningskrav"),
                       try rows(w, "samtaler.fact_samtale"))
-        let s = try w.load([part("b.jsonl", whole[2_500...])])
+        let s = try w.load([b])
         #expect(s.changed + s.withdrawn > 0, "the second delivery should replace some versions")
         #expect(try w.int("SELECT count(*) FROM samtaler.hist_minplan") + w.int("SELECT count(*) FROM samtaler.hist_jobsoegningskrav") > 0)
         #expect(try rows(w, "samtaler.minplan_som_af(1)") == before.0)
@@ -192,5 +221,106 @@ private func withoutGenerated(_ manifest: String) -> String {
                                   ("hist_jobsoegningskrav", "fact_jobsoegningskrav", "jobsoegningskrav_key")] {
             #expect(try w.int("SELECT count(*) FROM samtaler.\(hist) h JOIN samtaler.\(fact) f USING (\(key)) WHERE h.batch_key = f.batch_key") == 0)
         }
+    }
+
+    /// Every report, made later with --as-of-batch 1, is byte for byte the report made right after
+    /// batch 1, in every format; as of the latest batch it is the report made now.
+    @Test func everyReportAsOfAnEarlierBatchIsTheOneMadeThen() throws {
+        let w = try TestWarehouse()
+        let (a, b) = try twoDeliveries(w, rows: 6_000, seed: 33, split: 4_000)
+        try w.load([a])
+        let requests = try [
+            request(.volumes), request(.volumes, "2025", per: .quarter, by: [.samtaletype, .region]),
+            request(.volumes, "2025Q1", by: [.indberetter]), request(.forms, "2025", per: .quarter),
+            request(.participants, "2025"), request(.coverage), request(.coverage, "2025-03"),
+            request(.marks, "2025", per: .year), request(.marks, "2025", by: [.indberettertype]) { $0.marks = [.akasseDeltagelse] },
+            request(.visitation, "2025", per: .quarter), request(.visitation, by: [.region]) { $0.date = CivilDate(year: 2025, month: 3, day: 31) },
+            request(.transitions, "2025"), request(.minplan, "2025"), request(.jobsoegningskrav, "2025", per: .quarter),
+        ]
+        #expect(Set(requests.map(\.name)) == Set(Reports.Name.allCases), "every report is compared")
+        let then = try rendered(w, requests)
+
+        let s2 = try w.load([b])
+        #expect(s2.batch == 2 && s2.changed + s2.withdrawn > 0 && s2.new > 0)
+        let now = try rendered(w, requests)
+        #expect(now != then)
+        let again = try rendered(w, requests, asOf: 1)
+        #expect(again.count == then.count)
+        for (x, y) in zip(again, then) { #expect(x == y, "\(x.prefix(40))") }
+        #expect(try rendered(w, requests, asOf: 2) == now)
+
+        // volumes and forms as of batch 1 counted every way (SQL, the client, pieces, halves):
+        // the same bytes as right after batch 1.
+        let counted = try [request(.volumes), request(.volumes, "2025", per: .quarter, by: [.samtaletype, .region]),
+                           request(.forms, "2025", per: .quarter), request(.forms)]
+        let reference = try rendered(w, counted, asOf: 1, options: CountingOptions(sqlOnly: true))
+        let ways: [(String, CountingOptions)] = [
+            ("client", CountingOptions()),
+            ("pieces", CountingOptions(clientRowLimit: 2_000, chunkRows: 500)),
+            ("pieces on two connections", CountingOptions(clientRowLimit: 2_000, helper: { try PGConnection(w.conninfo) }, chunkRows: 500)),
+            ("halves", CountingOptions(helper: { try PGConnection(w.conninfo) }, splitRows: 0)),
+        ]
+        for (way, options) in ways {
+            #expect(try rendered(w, counted, asOf: 1, options: options) == reference, "\(way)")
+        }
+        // Halves as of a batch are days, also where the facts alone would be split by blocks.
+        let scan = w.conninfo + " options='-c enable_indexscan=off -c enable_bitmapscan=off'"
+        let halves = try counted.flatMap { req -> [String] in
+            var r = req
+            r.asOfBatch = 1
+            let t = try Reports(conn: PGConnection(scan), helper: { try PGConnection(scan) }, splitRows: 0).run(r)
+            return ReportFormat.allCases.map { "\(r.name) \($0):\n" + $0.render(t) } + ["\(r.name) excel:\n" + ReportFormat.csv.render(t, excel: true)]
+        }
+        #expect(halves == reference)
+    }
+
+    /// The visitation history as of each batch (samtaler.visitation_som_af) is the one
+    /// recompute_visitation made then, through corrections, a withdrawal, a moved person and two
+    /// registrations on one day.
+    @Test func theVisitationHistoryAsOfEachBatchIsTheOneMadeThen() throws {
+        let w = try TestWarehouse()
+        let columns = "person_pseudonym, gyldig_fra, gyldig_til, visitationsgruppe_key, forrige_visitationsgruppe_key, indberetter_key, samtale_key"
+        var states: [String] = []
+        let deliveries = [
+            [VisitationTests.visit("V1", "2025-03-04T10:00:00+01:00", "JOBPARAT"), VisitationTests.visit("V2", "2025-05-01T09:00:00+02:00", "AKTIVITETSPARAT"),
+             VisitationTests.visit("V3", "2025-06-02T09:00:00+02:00", "JOBPARAT"), VisitationTests.visit("W1", "2025-04-01T09:00:00+02:00", "JOBPARAT", cpr: "0303701234"),
+             // Two on one day: the one registered last counts.
+             VisitationTests.visit("V5", "2025-08-01T10:00:00+02:00", "AKTIVITETSPARAT"), VisitationTests.visit("V4", "2025-08-01T09:00:00+02:00", "UDDANNELSESPARAT")],
+            [VisitationTests.visit("V2", "2025-05-10T09:00:00+02:00", "UDDANNELSESPARAT", handling: "ret")],
+            [Line.annuller(id: "V3", registreret: "2025-06-20T10:00:00+02:00")],
+            [VisitationTests.visit("V1", "2025-07-01T09:00:00+02:00", "KATEGORI_1", cpr: "0202801234", handling: "ret")],
+        ]
+        for (i, lines) in deliveries.enumerated() {
+            try w.load([w.file("\(i).jsonl", lines)])
+            states.append(try rows(w, "(SELECT \(columns) FROM samtaler.fact_visitation) v"))
+        }
+        #expect(Set(states).count == states.count, "each delivery changes the history")
+        for (i, state) in states.enumerated() {
+            #expect(try rows(w, "(SELECT \(columns) FROM samtaler.visitation_som_af(\(i + 1))) v") == state, "as of batch \(i + 1)")
+        }
+    }
+
+    /// --as-of-batch on a report: a batch that published nothing, or from before the history
+    /// began, is a usage error (exit 64) that says what can be asked for.
+    @Test func aReportAsOfABatchThatCannotBeShownIsAUsageError() throws {
+        let w = try TestWarehouse()
+        try w.load([w.file("1.jsonl", batch1)])
+        for (n, says) in [(7, "latest published batch is 1"), (0, "there is no batch 0")] {
+            do {
+                _ = try rendered(w, [request(.volumes, "2025")], asOf: n)
+                Issue.record("as of batch \(n) should be refused")
+            } catch {
+                #expect((error as? WarehouseError)?.exitCode == 64 && "\(error)".contains(says), "\(error)")
+            }
+        }
+        try w.conn.execute("UPDATE samtaler.historik_start SET fra_batch = 2")
+        try w.load([w.file("2.jsonl", batch2)])
+        do {
+            _ = try rendered(w, [request(.volumes)], asOf: 1)
+            Issue.record("as of a batch before the history should be refused")
+        } catch {
+            #expect((error as? WarehouseError)?.exitCode == 64 && "\(error)".contains("begins after batch 2"), "\(error)")
+        }
+        #expect(try rendered(w, [request(.volumes)], asOf: 2) == rendered(w, [request(.volumes)]))
     }
 }

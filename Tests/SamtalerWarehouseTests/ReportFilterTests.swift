@@ -32,6 +32,22 @@ import Testing
         #expect(y.cut(at: []) == [y])
     }
 
+    /// Without --as-of-batch a report reads the fact tables by name, as it always did (the same
+    /// SQL text); as of a batch, the functions that return the facts' rows as they stood then,
+    /// on every piece of the period.
+    @Test func readsTheFactsOrTheStateAsOfABatch() throws {
+        let now = ReportFilter(try Period.parse("2025Q1"))
+        #expect(now.samtale == "samtaler.fact_samtale f")
+        #expect([now.facts.deltager, now.facts.minplan, now.facts.jobsoegningskrav, now.facts.visitation]
+                == ["samtaler.fact_samtale_deltager", "samtaler.fact_minplan", "samtaler.fact_jobsoegningskrav", "samtaler.fact_visitation"])
+        let then = ReportFilter(try Period.parse("2025Q1"), asOf: 17)
+        #expect(then.samtale == "samtaler.samtale_som_af(17) f" && then.sql == now.sql && then.parameters == now.parameters)
+        #expect([then.facts.deltager, then.facts.minplan, then.facts.jobsoegningskrav, then.facts.visitation]
+                == ["samtaler.samtale_deltager_som_af(17)", "samtaler.minplan_som_af(17)", "samtaler.jobsoegningskrav_som_af(17)",
+                    "samtaler.visitation_som_af(17)"])
+        #expect(then.cut(at: [CivilDate(year: 2025, month: 2, day: 1)!]).allSatisfy { $0.asOf == 17 && $0.samtale == then.samtale })
+    }
+
     @Test func readsThePlannersEstimateFromJSON() {
         let seq = PlanEstimate(json: #"[{"Plan": {"Node Type": "Seq Scan", "Parallel Aware": false, "Plan Rows": 871143, "Plan Width": 4}}]"#)
         #expect(seq == PlanEstimate(nodeType: "Seq Scan", rows: 871143))

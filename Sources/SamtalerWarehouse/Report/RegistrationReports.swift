@@ -11,7 +11,7 @@ extension Reports {
         let marks = r.marks.isEmpty ? Mark.allCases : r.marks
         let dims = [r.per.grouping] + r.by.map(\.grouping)
         let res = try conn.execute(GroupedQuery(
-            groups: dims,
+            groups: dims, fact: r.filter.samtale,
             aggregates: { _ in ["f.status_key", "count(*) AS n"] },
             groupBy: { $0.joined(separator: ", ") + ", f.status_key" },
             carry: ["x.status_key", "x.n"],
@@ -90,7 +90,7 @@ extension Reports {
     func visitationSpan(_ r: Request) throws -> (from: String, to: String)? {
         if let d = r.date { return (d.description, d.description) }
         if let p = r.period { return (p.from.description, p.to.description) }
-        let res = try conn.execute("SELECT min(gyldig_fra)::text, max(gyldig_fra)::text FROM samtaler.fact_visitation")
+        let res = try conn.execute("SELECT min(gyldig_fra)::text, max(gyldig_fra)::text FROM \(r.facts.visitation)")
         guard let from = res.value(0, 0), let to = res.value(0, 1) else { return nil }
         return (from, to)
     }
@@ -109,7 +109,7 @@ extension Reports {
                 fact: """
                     (SELECT \(r.per.column) AS periode, max(d.dato) AS dato FROM samtaler.dim_dato d
                      WHERE d.dato BETWEEN $1::date AND $2::date GROUP BY 1) dage
-                    JOIN samtaler.fact_visitation f ON f.gyldig_fra <= dage.dato AND (f.gyldig_til IS NULL OR f.gyldig_til >= dage.dato)
+                    JOIN \(r.facts.visitation) f ON f.gyldig_fra <= dage.dato AND (f.gyldig_til IS NULL OR f.gyldig_til >= dage.dato)
                     """,
                 filter: "true",
                 aggregates: { keys in ["dage.periode", "dage.dato", "f.visitationsgruppe_key AS gruppe", "count(*) AS n",
@@ -175,7 +175,7 @@ extension Reports {
             SELECT \(r.per.column), v.forrige_visitationsgruppe_key IS NULL AS foerste,
                    coalesce(fg.betegnelse, 'Ingen (første visitation)'), vg.betegnelse,
                    count(*), count(DISTINCT v.person_pseudonym), GROUPING(fg.betegnelse, vg.betegnelse)
-            FROM samtaler.fact_visitation v
+            FROM \(r.facts.visitation) v
             JOIN samtaler.dim_dato d ON d.dato = v.gyldig_fra
             JOIN samtaler.dim_visitationsgruppe vg ON vg.visitationsgruppe_key = v.visitationsgruppe_key
             LEFT JOIN samtaler.dim_visitationsgruppe fg ON fg.visitationsgruppe_key = v.forrige_visitationsgruppe_key
@@ -223,7 +223,7 @@ extension Reports {
     // MARK: Min Plan and job search requirements
 
     func minplan(_ r: Request) throws -> ReportTable {
-        var table = try perAkasse(r, fact: "samtaler.fact_minplan", measures: [
+        var table = try perAkasse(r, fact: r.facts.minplan, measures: [
             ("avg(f.antal_jobmaal)::float8", ReportTable.Column(key: "gns_jobmaal", label: "Gns. jobmål", kind: .decimal)),
         ])
         table.name = "minplan"
@@ -234,7 +234,7 @@ extension Reports {
     }
 
     func jobsoegningskrav(_ r: Request) throws -> ReportTable {
-        var table = try perAkasse(r, fact: "samtaler.fact_jobsoegningskrav", measures: [
+        var table = try perAkasse(r, fact: r.facts.jobsoegningskrav, measures: [
             ("avg(f.antal_ansoegninger)::float8", ReportTable.Column(key: "gns_ansoegninger", label: "Gns. ansøgninger", kind: .decimal)),
             ("avg(f.antal_fagomraader)::float8", ReportTable.Column(key: "gns_fagomraader", label: "Gns. fagområder", kind: .decimal)),
             ("avg(f.med_omfang::int)::float8", ReportTable.Column(key: "andel_med_omfang", label: "Med omfang", kind: .share)),

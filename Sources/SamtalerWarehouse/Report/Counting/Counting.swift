@@ -110,9 +110,10 @@ extension Reports {
         return HalvesCounting(conn: conn, other: other, halves: split, expectedRows: 0)
     }
 
-    /// The planner's estimate for `filter`'s rows.
+    /// The planner's estimate for `filter`'s rows (as of a batch: the estimate of the facts and
+    /// the kept versions together, whose top node is no one table's scan).
     func plan(_ filter: ReportFilter) throws -> PlanEstimate {
-        let json = try conn.scalar("EXPLAIN (FORMAT JSON) SELECT 1 FROM samtaler.fact_samtale f WHERE \(filter.sql)") ?? ""
+        let json = try conn.scalar("EXPLAIN (FORMAT JSON) SELECT 1 FROM \(filter.samtale) WHERE \(filter.sql)") ?? ""
         return PlanEstimate(json: json) ?? PlanEstimate(nodeType: "", rows: nil)
     }
 }

@@ -66,13 +66,14 @@ extension Reports {
     /// The filter's conversations as two filters of about equal size. When PostgreSQL reads
     /// them by scanning the whole table (`plan`; a long period), the halves are the table's first
     /// and second half of blocks, so each connection scans one; when it reads an index range (a
-    /// shorter period), they are the days up to and after the day halfway between the filter's
-    /// first and last conversation (the facts lie in date order, so each half is a range of
-    /// adjacent blocks). nil without a helper connection, below `splitRows`, or when there is
-    /// nothing to split.
+    /// shorter period), and always as of a batch (the facts and the kept versions are two
+    /// tables), they are the days up to and after the day halfway between the filter's first and
+    /// last conversation (the facts lie in date order, so each half is a range of adjacent
+    /// blocks). nil without a helper connection, below `splitRows`, or when there is nothing to
+    /// split.
     func halves(_ filter: ReportFilter, _ plan: PlanEstimate) throws -> (first: ReportFilter, second: ReportFilter)? {
         guard options.helper != nil, let rows = plan.rows, rows >= options.splitRows else { return nil }
-        if plan.scansTheTable {
+        if plan.scansTheTable && filter.asOf == nil {
             let blocks = try conn.scalar("SELECT pg_relation_size('samtaler.fact_samtale') / current_setting('block_size')::bigint") ?? ""
             guard let n = Int(blocks), n >= 2 else { return nil }
             return filter.split(atBlock: n / 2)
@@ -85,7 +86,7 @@ extension Reports {
 
     /// The first and last day of the filter's conversations; nil when they are fewer than two days.
     func days(_ filter: ReportFilter) throws -> (first: CivilDate, last: CivilDate)? {
-        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM samtaler.fact_samtale f WHERE \(filter.sql)")
+        let range = try conn.execute("SELECT min(f.afholdt_dato_key), max(f.afholdt_dato_key) FROM \(filter.samtale) WHERE \(filter.sql)")
         guard let first = range.int(0, 0).flatMap(CivilDate.init(key:)), let last = range.int(0, 1).flatMap(CivilDate.init(key:)),
               first < last else { return nil }
         return (first, last)

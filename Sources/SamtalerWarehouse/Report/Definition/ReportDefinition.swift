@@ -138,10 +138,15 @@ extension Reports {
         public var date: CivilDate?
         /// marks: which marks (empty: all).
         public var marks: [Mark] = []
+        /// The warehouse as it stood right after this load batch was published (docs/history.md);
+        /// nil: as it is now.
+        public var asOfBatch: Int?
         public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
 
-        /// The conversations the period holds, as a typed filter.
-        var filter: ReportFilter { ReportFilter(period) }
+        /// The conversations the period holds (now or as of the batch), as a typed filter.
+        var filter: ReportFilter { ReportFilter(period, asOf: asOfBatch) }
+        /// The fact tables the report reads: now, or as of the batch.
+        var facts: Facts { filter.facts }
 
         /// The first column of most reports: the period of each row.
         var periodColumn: ReportTable.Column { ReportTable.Column(key: "periode", label: per.label, kind: .text) }

@@ -27,8 +27,9 @@ struct Grouping {
 /// columns are k0…kN (the keys), then the aggregates, all visible to the outer query as x.*.
 struct GroupedQuery {
     var groups: [Grouping]
-    /// The fact table, with alias f.
-    var fact = "samtaler.fact_samtale f"
+    /// The fact table, with alias f: for conversations `ReportFilter.samtale` (the facts, or the
+    /// state as of a batch), so a query and its filter read the same conversations.
+    var fact: String
     /// Joins of the inner query besides the indberetter (added when a group needs it).
     var innerJoins: [String] = []
     /// The WHERE condition: the current conversations of the days given as $1 and $2, unless

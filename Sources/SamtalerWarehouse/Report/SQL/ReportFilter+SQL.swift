@@ -8,6 +8,9 @@ extension ReportFilter {
     /// other reports' periods: registration days, visitation days).
     var parameters: [String?] { [String(from), String(to)] }
 
+    /// The conversations' table with alias f: samtaler.fact_samtale, or as of the batch.
+    var samtale: String { facts.samtale + " f" }
+
     /// The condition with its values written in, for COPY (which takes no parameters) and for
     /// the halves and pieces of a period.
     var sql: String {
