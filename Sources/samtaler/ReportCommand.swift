@@ -7,7 +7,7 @@ import SamtalerWarehouse
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage.",
+        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage, revisions.",
         discussion: """
             Reports (NAME):
               volumes       conversations and distinct persons by period and --by
@@ -32,6 +32,13 @@ struct ReportCommand: ParsableCommand {
               jobsoegningskrav
                             a-kasse requirements for job search (§ 87 stk. 3) per
                             period and a-kasse
+              revisions     why a delivered ministry extract moved: each row of the
+                            extract of --period as of two batches (--from-batch A,
+                            default the batch of the period's last recorded
+                            delivery; --to-batch B, default the latest), and the
+                            change split into new registrations, corrections and
+                            withdrawals, with the batches they came in; suppressed
+                            as the extract (--threshold, default 5)
 
             Periods are Danish calendar days (Europe/Copenhagen): --period 2025-03
             (month), 2025Q1 (quarter) or 2025 (year), or --from 2025-01-01 --to
@@ -71,12 +78,14 @@ struct ReportCommand: ParsableCommand {
               samtaler report transitions --period 2025
               samtaler report minplan --period 2025 --per quarter
               samtaler report volumes --period 2025Q1 --as-of-batch 17
-              samtaler report timeliness --period 2025 --by indberetter
+              samtaler report revisions --period 2025Q1
+              samtaler report revisions --period 2025-03 --from-batch 12 \
+                --to-batch 17 --threshold 3 --format csv
             """)
 
     @OptionGroup var db: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan or jobsoegningskrav.", valueName: "name"))
+    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan, jobsoegningskrav or revisions.", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("A month 2025-03, a quarter 2025Q1 or a year 2025.", valueName: "period"))
@@ -112,6 +121,18 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("as-of-batch"),
             help: ArgumentHelp("The warehouse as it stood right after this load batch was published.", valueName: "n"))
     var asOfBatch: Int?
+
+    @Option(name: .customLong("from-batch"),
+            help: ArgumentHelp("revisions: the earlier state (default: the batch of the period's last recorded delivery).", valueName: "a"))
+    var fromBatch: Int?
+
+    @Option(name: .customLong("to-batch"),
+            help: ArgumentHelp("revisions: the later state (default: the latest published batch).", valueName: "b"))
+    var toBatch: Int?
+
+    @Option(help: ArgumentHelp("revisions: suppress rows with at least 1 and fewer than this many distinct persons, as the extract (default 5).",
+                               valueName: "n"))
+    var threshold: Int?
 
     func request() throws -> (Reports.Request, ReportFormat) {
         guard let reportName = Reports.Name(rawValue: name) else {
@@ -165,8 +186,28 @@ struct ReportCommand: ParsableCommand {
     /// The options of the kept history (docs/history.md) on a checked request.
     func history(_ request: Reports.Request) throws -> Reports.Request {
         var req = request
-        if let n = asOfBatch, n < 1 { throw ValidationError("--as-of-batch must be a batch number (1 or more), got \(n)") }
+        for (option, n) in [("--as-of-batch", asOfBatch), ("--from-batch", fromBatch), ("--to-batch", toBatch)] {
+            if let n, n < 1 { throw ValidationError("\(option) must be a batch number (1 or more), got \(n)") }
+        }
         req.asOfBatch = asOfBatch
+        guard req.name == .revisions else {
+            guard fromBatch == nil, toBatch == nil, threshold == nil else {
+                throw ValidationError("--from-batch, --to-batch and --threshold go with the revisions report")
+            }
+            return req
+        }
+        guard period != nil, let p = req.period, p.kind != .range else {
+            throw ValidationError("the revisions report needs --period, the extract's period: a month 2025-03, a quarter 2025Q1 or a year 2025")
+        }
+        if let threshold {
+            guard threshold >= 1 else { throw ValidationError("--threshold must be at least 1, got \(threshold)") }
+            req.threshold = threshold
+        }
+        if let a = fromBatch, let b = toBatch ?? asOfBatch, a > b {
+            throw ValidationError("--from-batch \(a) is after \(toBatch != nil ? "--to-batch" : "--as-of-batch") \(b): the earlier state comes first")
+        }
+        req.fromBatch = fromBatch
+        req.toBatch = toBatch
         return req
     }
 

@@ -229,6 +229,7 @@ private func withoutGenerated(_ manifest: String) -> String {
         let w = try TestWarehouse()
         let (a, b) = try twoDeliveries(w, rows: 6_000, seed: 33, split: 4_000)
         try w.load([a])
+        _ = try w.extractFiles("2025Q1", threshold: 5, now: Date())   // the delivery revisions starts from
         let requests = try [
             request(.volumes), request(.volumes, "2025", per: .quarter, by: [.samtaletype, .region]),
             request(.volumes, "2025Q1", by: [.indberetter]), request(.forms, "2025", per: .quarter),
@@ -236,6 +237,7 @@ private func withoutGenerated(_ manifest: String) -> String {
             request(.marks, "2025", per: .year), request(.marks, "2025", by: [.indberettertype]) { $0.marks = [.akasseDeltagelse] },
             request(.visitation, "2025", per: .quarter), request(.visitation, by: [.region]) { $0.date = CivilDate(year: 2025, month: 3, day: 31) },
             request(.transitions, "2025"), request(.minplan, "2025"), request(.jobsoegningskrav, "2025", per: .quarter),
+            request(.revisions, "2025Q1"), request(.revisions, "2025Q1") { $0.threshold = 1 },
         ]
         #expect(Set(requests.map(\.name)) == Set(Reports.Name.allCases), "every report is compared")
         let then = try rendered(w, requests)

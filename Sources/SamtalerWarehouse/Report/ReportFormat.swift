@@ -37,6 +37,7 @@ enum Danish {
         case .count(let n): return count(n)
         case .share(let v): return share(v)
         case .decimal(let v): return decimal(v)
+        case .empty: return "–"
         }
     }
 }
@@ -90,6 +91,7 @@ enum CSVText {
             switch c {
             case .text(let s): return field(s)
             case .count(let n): return String(n)
+            case .empty: return ""
             case .share(let v), .decimal(let v):
                 guard let v else { return "" }
                 let s = String(format: "%.6f", v)
@@ -112,6 +114,7 @@ enum JSONReport {
             switch c {
             case .text(let s): return JSONText.string(s)
             case .count(let n): return String(n)
+            case .empty: return "null"
             case .share(let v), .decimal(let v): return v.map { String(format: "%.6f", $0) } ?? "null"
             }
         }

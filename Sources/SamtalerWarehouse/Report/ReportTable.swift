@@ -17,6 +17,9 @@ public struct ReportTable: Sendable {
         case share(Double?)
         /// An average or other measure with decimals; nil when there is nothing to average.
         case decimal(Double?)
+        /// No number: one hidden by disclosure control, or a measure of nothing (the median of
+        /// no conversations). "–" for people, empty in CSV, null in JSON.
+        case empty
 
         public var int: Int? { if case .count(let n) = self { return n }; return nil }
         public var string: String? { if case .text(let s) = self { return s }; return nil }

@@ -48,8 +48,10 @@ public struct Reports {
             case .transitions: table = try transitions(request)
             case .minplan: table = try minplan(request)
             case .jobsoegningskrav: table = try jobsoegningskrav(request)
+            case .revisions: table = try revisions(request)
             }
-            table.codeLabels = try codeLabels(for: table.columns)
+            // (A report may label values of its own, such as the extract's I_ALT.)
+            for (key, labels) in try codeLabels(for: table.columns) { table.codeLabels[key, default: [:]].merge(labels) { own, _ in own } }
             // A period without data says so, rather than showing an empty table or a total of 0.
             // (Coverage lists problems: none is good news, not missing data.)
             if request.name != .coverage, !table.rows.contains(where: { $0.level == 0 }) {

@@ -7,13 +7,14 @@ extension Reports {
     public enum Name: String, CaseIterable, Sendable {
         case volumes, forms, participants, coverage
         case marks, visitation, transitions, minplan, jobsoegningskrav
+        case revisions
 
         /// The breakdowns `--by` may name for this report.
         public var breakdowns: [Breakdown] {
             switch self {
             case .volumes, .forms, .marks: return Breakdown.allCases
             case .visitation: return [.region, .indberetter]
-            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav: return []
+            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav, .revisions: return []
             }
         }
     }
@@ -139,8 +140,14 @@ extension Reports {
         /// marks: which marks (empty: all).
         public var marks: [Mark] = []
         /// The warehouse as it stood right after this load batch was published (docs/history.md);
-        /// nil: as it is now.
+        /// nil: as it is now. revisions: the latest batch it looks at (its default --to-batch).
         public var asOfBatch: Int?
+        /// revisions: the two states compared (nil: the batch of the period's last recorded
+        /// delivery, and the latest published batch).
+        public var fromBatch: Int?
+        public var toBatch: Int?
+        /// revisions: the extract's disclosure threshold, applied to both states.
+        public var threshold = Disclosure.defaultThreshold
         public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
 
         /// The conversations the period holds (now or as of the batch), as a typed filter.
