@@ -7,7 +7,7 @@ import SamtalerWarehouse
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage, revisions.",
+        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage, revisions, timeliness.",
         discussion: """
             Reports (NAME):
               volumes       conversations and distinct persons by period and --by
@@ -39,6 +39,11 @@ struct ReportCommand: ParsableCommand {
                             change split into new registrations, corrections and
                             withdrawals, with the batches they came in; suppressed
                             as the extract (--threshold, default 5)
+              timeliness    days from afholdt to the first registration (median,
+                            90 %, share within 7 and 30 days) per period and --by,
+                            and a run-off triangle: each row's count right after
+                            each of the latest batches that changed it, so you see
+                            which months are still preliminary
 
             Periods are Danish calendar days (Europe/Copenhagen): --period 2025-03
             (month), 2025Q1 (quarter) or 2025 (year), or --from 2025-01-01 --to
@@ -51,7 +56,8 @@ struct ReportCommand: ParsableCommand {
               tidlig_opfoelgning, cv_fyldestgoerende, videregivet_til_akasse,
               forpligtende_aftale, saerlig_indsats, akasse_deltagelse,
               cv_godkendelse, raadighedsvurdering
-            visitation takes region or indberetter; the others take none.
+            visitation takes region or indberetter; timeliness samtaletype,
+            indberettertype, indberetter or region; the others take none.
 
             --as-of-batch N (every report): the warehouse as it stood right after load
             batch N was published, from the versions it keeps (docs/history.md): the
@@ -81,11 +87,12 @@ struct ReportCommand: ParsableCommand {
               samtaler report revisions --period 2025Q1
               samtaler report revisions --period 2025-03 --from-batch 12 \
                 --to-batch 17 --threshold 3 --format csv
+              samtaler report timeliness --period 2025 --by indberetter
             """)
 
     @OptionGroup var db: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan, jobsoegningskrav or revisions.", valueName: "name"))
+    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan, jobsoegningskrav, revisions or timeliness.", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("A month 2025-03, a quarter 2025Q1 or a year 2025.", valueName: "period"))

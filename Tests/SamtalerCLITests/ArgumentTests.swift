@@ -40,6 +40,8 @@ import Testing
         (["report", "volumes", "--mark", "cv_godkendelse"], "--mark goes with the marks report"),
         (["report", "volumes", "--as-of-batch", "0"], "--as-of-batch must be a batch number"),
         (["report", "volumes", "--from-batch", "3"], "--from-batch, --to-batch and --threshold go with the revisions report"),
+        (["report", "timeliness", "--threshold", "3"], "go with the revisions report"),
+        (["report", "timeliness", "--by", "kontaktgruppe"], "cannot be broken down by kontaktgruppe: choose samtaletype, indberettertype, indberetter, region"),
         (["report", "revisions"], "the revisions report needs --period"),
         (["report", "revisions", "--from", "2025-01-01", "--to", "2025-01-31"], "the revisions report needs --period"),
         (["report", "revisions", "--period", "2025Q1", "--threshold", "0"], "--threshold must be at least 1"),

@@ -51,6 +51,11 @@ final class Sandbox {
         for word in ["migrate", "load", "report", "extract", "keygen", "generate", "PGHOST", "Exit codes"] {
             #expect(top.stdout.contains(word), "--help lacks \(word)")
         }
+        let report = try CLI.run(["report", "--help"])
+        #expect(report.status == 0)
+        for word in ["revisions", "timeliness", "--as-of-batch", "--from-batch", "--to-batch", "--threshold", "run-off triangle"] {
+            #expect(report.stdout.contains(word), "report --help lacks \(word)")
+        }
         let load = try CLI.run(["load", "--help"])
         #expect(load.status == 0)
         for word in ["--rejects", "--summary-json", "--max-reject-ratio", "SAMTALER_PSEUDONYM_KEY_FILE", "65", "75"] {
@@ -112,6 +117,37 @@ final class Sandbox {
         for secret in cprs.union(names) where secret != "0000000000" {
             #expect(!printed.contains(secret))
         }
+    }
+
+    /// `samtaler report NAME --as-of-batch N` prints, made later, the bytes it printed right after
+    /// batch N, and says on standard error which state it shows; revisions without a recorded
+    /// delivery asks for --from-batch (64), and runs with one.
+    @Test func reportsAsOfABatchAndRevisions() throws {
+        let (s, feed) = try migratedSandbox(rows: 600)
+        let lines = try String(contentsOfFile: feed, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let first = s.dir + "/first.jsonl", second = s.dir + "/second.jsonl"
+        try lines.prefix(400).joined(separator: "\n").appending("\n").write(toFile: first, atomically: true, encoding: .utf8)
+        try lines.dropFirst(400).joined(separator: "\n").write(toFile: second, atomically: true, encoding: .utf8)
+        #expect(try s.run(["load", first, "--rejects", s.dir + "/r1.jsonl"]).status == 0)
+        let reports = [["volumes", "--period", "2025", "--by", "samtaletype"], ["timeliness", "--format", "csv"]]
+        let then = try reports.map { try s.run(["report"] + $0) }
+        for r in then { #expect(r.status == 0 && r.stderr.isEmpty, "\(r.output)") }
+        let noDelivery = try s.run(["report", "revisions", "--period", "2025"])
+        #expect(noDelivery.status == 64 && noDelivery.stderr.contains("give --from-batch"), "\(noDelivery.output)")
+        #expect(try s.run(["extract", "--period", "2025", "--out", s.dir]).status == 0)
+
+        #expect(try s.run(["load", second, "--rejects", s.dir + "/r2.jsonl"]).status == 0)
+        for (args, made) in zip(reports, then) {
+            let now = try s.run(["report"] + args)
+            #expect(now.stdout != made.stdout, "the second delivery should change \(args[0])")
+            let again = try s.run(["report"] + args + ["--as-of-batch", "1"])
+            #expect(again.status == 0 && again.stdout == made.stdout, "\(args[0]): \(again.output)")
+            #expect(again.stderr.contains("as it stood right after batch 1"), "\(again.stderr)")
+        }
+        let revisions = try s.run(["report", "revisions", "--period", "2025", "--format", "json"])
+        #expect(revisions.status == 0 && revisions.stdout.contains("seneste leverance, udtræk nr. 1"), "\(revisions.output)")
+        let unpublished = try s.run(["report", "volumes", "--as-of-batch", "9"])
+        #expect(unpublished.status == 64 && unpublished.stderr.contains("the latest published batch is 2"), "\(unpublished.output)")
     }
 
     @Test func operatorErrorsHaveTheirExitCodes() throws {

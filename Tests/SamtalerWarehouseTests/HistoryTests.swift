@@ -237,6 +237,7 @@ private func withoutGenerated(_ manifest: String) -> String {
             request(.marks, "2025", per: .year), request(.marks, "2025", by: [.indberettertype]) { $0.marks = [.akasseDeltagelse] },
             request(.visitation, "2025", per: .quarter), request(.visitation, by: [.region]) { $0.date = CivilDate(year: 2025, month: 3, day: 31) },
             request(.transitions, "2025"), request(.minplan, "2025"), request(.jobsoegningskrav, "2025", per: .quarter),
+            request(.timeliness, "2025"), request(.timeliness, by: [.indberetter]),
             request(.revisions, "2025Q1"), request(.revisions, "2025Q1") { $0.threshold = 1 },
         ]
         #expect(Set(requests.map(\.name)) == Set(Reports.Name.allCases), "every report is compared")
@@ -318,11 +319,11 @@ private func withoutGenerated(_ manifest: String) -> String {
         try w.conn.execute("UPDATE samtaler.historik_start SET fra_batch = 2")
         try w.load([w.file("2.jsonl", batch2)])
         do {
-            _ = try rendered(w, [request(.volumes)], asOf: 1)
+            _ = try rendered(w, [request(.timeliness)], asOf: 1)
             Issue.record("as of a batch before the history should be refused")
         } catch {
             #expect((error as? WarehouseError)?.exitCode == 64 && "\(error)".contains("begins after batch 2"), "\(error)")
         }
-        #expect(try rendered(w, [request(.volumes)], asOf: 2) == rendered(w, [request(.volumes)]))
+        #expect(try rendered(w, [request(.timeliness)], asOf: 2) == rendered(w, [request(.timeliness)]))
     }
 }

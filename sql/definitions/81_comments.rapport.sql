@@ -1,6 +1,6 @@
 -- The descriptions of schema rapport (and of the analysts' sandbox): every view and column, in
 -- Danish (what it holds, its unit, its grain, when it is NULL), so that psql's \d+, dbt docs and BI
--- tools show them. Applied after the views (50-58), so a view made again by a migration (DROP VIEW)
+-- tools show them. Applied after the views (50-59), so a view made again by a migration (DROP VIEW)
 -- gets its descriptions back in the same migrate; a test (SchemaDescriptionTests) fails while any
 -- view or column has none.
 --
@@ -203,3 +203,19 @@ COMMENT ON COLUMN rapport.visitation.visitationsgruppe_betegnelse IS 'Gruppens d
 COMMENT ON COLUMN rapport.visitation.forrige_visitationsgruppe IS
 'Koden for gruppen i personens forrige periode; NULL for personens første registrerede gruppe.';
 COMMENT ON COLUMN rapport.visitation.batch IS 'Kørslen, der sidst beregnede perioden (rapport.batch.batch).';
+
+------------------------------------------------------------------ rapport.registreringstid
+COMMENT ON VIEW rapport.registreringstid IS
+'Hvor hurtigt samtalerne registreres. Kornet: én række pr. måned for afholdt (periode_maaned) × indberetter, der har aktuelle, ikke annullerede samtaler. Dage er kalenderdage i dansk tid fra dagen, samtalen blev holdt, til dagen, den første gang blev registreret (samtaler.fact_samtale.foerste_registreret; en rettelse flytter den ikke). Dagene kan ikke lægges sammen på tværs af rækker; samtaler kan. samtaler report timeliness viser det samme for andre perioder og opdelinger, også som lageret stod efter en kørsel, og hvordan månedernes tal voksede med hver kørsel (foreløbige måneder).';
+COMMENT ON COLUMN rapport.registreringstid.samtaler IS
+'Antal aktuelle, ikke annullerede samtaler i rækken. Kan lægges sammen.';
+COMMENT ON COLUMN rapport.registreringstid.min_dage IS 'Færreste dage fra afholdt til første registrering i rækken.';
+COMMENT ON COLUMN rapport.registreringstid.median_dage IS
+'Medianen af dagene (percentile_disc(0.5)): det mindste antal dage, inden for hvilket mindst halvdelen af rækkens samtaler var registreret.';
+COMMENT ON COLUMN rapport.registreringstid.p90_dage IS
+'90 %-fraktilen af dagene (percentile_disc(0.9)): det mindste antal dage, inden for hvilket mindst 90 % af rækkens samtaler var registreret.';
+COMMENT ON COLUMN rapport.registreringstid.maks_dage IS 'Flest dage fra afholdt til første registrering i rækken.';
+COMMENT ON COLUMN rapport.registreringstid.andel_inden_7_dage IS
+'Andelen (0–1) af rækkens samtaler, der første gang blev registreret højst 7 dage efter dagen, de blev holdt.';
+COMMENT ON COLUMN rapport.registreringstid.andel_inden_30_dage IS
+'Andelen (0–1) af rækkens samtaler, der første gang blev registreret højst 30 dage efter dagen, de blev holdt.';

@@ -1,7 +1,8 @@
 -- Who may use the functions and views above (the roles are made by migrations 0003 and 0005;
 -- docs/operations.md, Roles). Applied with the other definitions, so a new view or function is
 -- granted in the same migrate that creates it.
---   samtaler_analytiker  reads the rapport views, nothing else
+--   samtaler_analytiker  reads the rapport views (rapport.registreringstid too: every view of the
+--                        schema, granted below whenever a definition changes), nothing else
 --   samtaler_rapport     reads everything (reports count distinct persons from the pseudonyms)
 --   samtaler_indlaeser   the nightly load: runs the first load's index functions (SECURITY DEFINER)
 --   samtaler_rapport also records the extracts it makes, through registrer_udtraek (SECURITY DEFINER)

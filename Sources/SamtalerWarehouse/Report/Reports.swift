@@ -49,6 +49,7 @@ public struct Reports {
             case .minplan: table = try minplan(request)
             case .jobsoegningskrav: table = try jobsoegningskrav(request)
             case .revisions: table = try revisions(request)
+            case .timeliness: table = try timeliness(request)
             }
             // (A report may label values of its own, such as the extract's I_ALT.)
             for (key, labels) in try codeLabels(for: table.columns) { table.codeLabels[key, default: [:]].merge(labels) { own, _ in own } }

@@ -7,13 +7,14 @@ extension Reports {
     public enum Name: String, CaseIterable, Sendable {
         case volumes, forms, participants, coverage
         case marks, visitation, transitions, minplan, jobsoegningskrav
-        case revisions
+        case revisions, timeliness
 
         /// The breakdowns `--by` may name for this report.
         public var breakdowns: [Breakdown] {
             switch self {
             case .volumes, .forms, .marks: return Breakdown.allCases
             case .visitation: return [.region, .indberetter]
+            case .timeliness: return [.samtaletype, .indberettertype, .indberetter, .region]
             case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav, .revisions: return []
             }
         }
