@@ -96,9 +96,13 @@ func rendered(_ w: TestWarehouse, _ requests: [Reports.Request], asOf: Int? = ni
         r.asOfBatch = asOf
         let conn = try PGConnection(w.conninfo)
         defer { conn.close() }
-        let table = try Reports(conn: conn, options: options ?? CountingOptions(helper: { try PGConnection(w.conninfo) })).run(r)
-        return ReportFormat.allCases.map { "\(r.name) \($0):\n" + $0.render(table) } + ["\(r.name) excel:\n" + ReportFormat.csv.render(table, excel: true)]
+        return try everyFormat(Reports(conn: conn, options: options ?? CountingOptions(helper: { try PGConnection(w.conninfo) })).run(r))
     }
+}
+
+/// A report's text in every format, Excel's CSV too.
+func everyFormat(_ t: ReportTable) -> [String] {
+    ReportFormat.allCases.map { "\(t.name) \($0):\n" + $0.render(t) } + ["\(t.name) excel:\n" + ReportFormat.csv.render(t, excel: true)]
 }
 
 private func withoutGenerated(_ manifest: String) -> String {
@@ -271,8 +275,7 @@ private func withoutGenerated(_ manifest: String) -> String {
         let halves = try counted.flatMap { req -> [String] in
             var r = req
             r.asOfBatch = 1
-            let t = try Reports(conn: PGConnection(scan), helper: { try PGConnection(scan) }, splitRows: 0).run(r)
-            return ReportFormat.allCases.map { "\(r.name) \($0):\n" + $0.render(t) } + ["\(r.name) excel:\n" + ReportFormat.csv.render(t, excel: true)]
+            return everyFormat(try Reports(conn: PGConnection(scan), helper: { try PGConnection(scan) }, splitRows: 0).run(r))
         }
         #expect(halves == reference)
     }

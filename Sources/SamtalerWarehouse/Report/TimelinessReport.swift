@@ -32,10 +32,6 @@ extension Reports {
         let n = dims.count
         let days = Self.registrationDays
         let grouping = { (keys: [String]) in "GROUPING(\(keys.joined(separator: ", "))) AS niveau" }
-        // Each group in full order, as volumes: its ROLLUP bit, its sort, its key.
-        let order = { (cols: [(sort: String, label: String)]) in
-            cols.enumerated().flatMap { i, c in ["(x.niveau >> \(n - 1 - i)) & 1", c.sort, "x.k\(i)"] }
-        }
         let distribution = try conn.execute(GroupedQuery(
             groups: dims, fact: r.filter.samtale, innerJoins: ["JOIN samtaler.dim_dato d ON d.dato_key = f.afholdt_dato_key"],
             aggregates: { keys in ["count(*) AS samtaler",
@@ -45,7 +41,7 @@ extension Reports {
                                    "count(*) FILTER (WHERE \(days) <= 30) AS inden_30", grouping(keys)] },
             groupBy: { "ROLLUP (\($0.joined(separator: ", ")))" },
             carry: ["x.samtaler", "x.median", "x.p90", "x.inden_7", "x.inden_30", "x.niveau"],
-            orderBy: order).sql, r.filter.parameters)
+            orderBy: GroupedQuery.rollupOrder).sql, r.filter.parameters)
 
         // The triangle: each group's events per batch, up to the state shown (now, or as of).
         let batches = try PublishedBatches.read(conn)
@@ -55,7 +51,7 @@ extension Reports {
             aggregates: { keys in ["f.koersel", "sum(f.delta)::bigint AS delta", grouping(keys)] },
             groupBy: { "f.koersel, ROLLUP (\($0.joined(separator: ", ")))" },
             carry: ["x.koersel", "x.delta", "x.niveau"],
-            orderBy: { order($0) + ["x.koersel"] }).sql, r.filter.parameters)
+            orderBy: { GroupedQuery.rollupOrder($0) + ["x.koersel"] }).sql, r.filter.parameters)
 
         // A row's cells before its numbers: the labels, "I alt" where rolled up.
         func labels(_ res: PGResult, _ i: Int, niveau: Int) -> [String] {

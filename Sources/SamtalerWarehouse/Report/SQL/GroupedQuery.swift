@@ -75,6 +75,13 @@ struct GroupedQuery {
             """
     }
 
+    /// The order of groups counted under ROLLUP of all of them (niveau: their GROUPING() bits),
+    /// each in full: per column its ROLLUP bit (the subtotal after its groups), its sort, then its
+    /// key where a dimension lacks the row (volumes, timeliness; what ClientCounting expects).
+    static func rollupOrder(_ cols: [(sort: String, label: String)]) -> [String] {
+        cols.enumerated().flatMap { i, c in ["(x.niveau >> \(cols.count - 1 - i)) & 1", c.sort, "x.k\(i)"] }
+    }
+
     /// An array literal for a parameter: {a,b,NULL}; text elements quoted, as the array input
     /// syntax requires.
     static func arrayLiteral(_ values: [String?], quoted: Bool) -> String {
