@@ -38,7 +38,8 @@ struct ReportCommand: ParsableCommand {
                             delivery; --to-batch B, default the latest), and the
                             change split into new registrations, corrections and
                             withdrawals, with the batches they came in; suppressed
-                            as the extract (--threshold, default 5)
+                            as the extract (--threshold, default 5); --changed
+                            shows only the rows that changed
               timeliness    days from afholdt to the first registration (median,
                             90 %, share within 7 and 30 days) per period and --by,
                             and a run-off triangle: each row's count right after
@@ -84,7 +85,7 @@ struct ReportCommand: ParsableCommand {
               samtaler report transitions --period 2025
               samtaler report minplan --period 2025 --per quarter
               samtaler report volumes --period 2025Q1 --as-of-batch 17
-              samtaler report revisions --period 2025Q1
+              samtaler report revisions --period 2025Q1 --changed
               samtaler report revisions --period 2025-03 --from-batch 12 \
                 --to-batch 17 --threshold 3 --format csv
               samtaler report timeliness --period 2025 --by indberetter
@@ -140,6 +141,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("revisions: suppress rows with at least 1 and fewer than this many distinct persons, as the extract (default 5).",
                                valueName: "n"))
     var threshold: Int?
+
+    @Flag(help: "revisions: only the rows that a changed registration touched.")
+    var changed = false
 
     func request() throws -> (Reports.Request, ReportFormat) {
         guard let reportName = Reports.Name(rawValue: name) else {
@@ -198,8 +202,8 @@ struct ReportCommand: ParsableCommand {
         }
         req.asOfBatch = asOfBatch
         guard req.name == .revisions else {
-            guard fromBatch == nil, toBatch == nil, threshold == nil else {
-                throw ValidationError("--from-batch, --to-batch and --threshold go with the revisions report")
+            guard fromBatch == nil, toBatch == nil, threshold == nil, !changed else {
+                throw ValidationError("--from-batch, --to-batch, --threshold and --changed go with the revisions report")
             }
             return req
         }
@@ -215,6 +219,7 @@ struct ReportCommand: ParsableCommand {
         }
         req.fromBatch = fromBatch
         req.toBatch = toBatch
+        req.changedOnly = changed
         return req
     }
 

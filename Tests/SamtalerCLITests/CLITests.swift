@@ -53,7 +53,7 @@ final class Sandbox {
         }
         let report = try CLI.run(["report", "--help"])
         #expect(report.status == 0)
-        for word in ["revisions", "timeliness", "--as-of-batch", "--from-batch", "--to-batch", "--threshold", "run-off triangle"] {
+        for word in ["revisions", "timeliness", "--as-of-batch", "--from-batch", "--to-batch", "--threshold", "--changed", "run-off triangle"] {
             #expect(report.stdout.contains(word), "report --help lacks \(word)")
         }
         let load = try CLI.run(["load", "--help"])

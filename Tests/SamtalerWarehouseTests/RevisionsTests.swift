@@ -62,6 +62,10 @@ private func extractRows(_ csv: String) -> [String: [String]] {
         ])
         #expect(march.rows.map(\.level) == [0, 0, 0, 1])
         #expect(march.notes.last == "3 af 4 rækker ændret mellem kørsel 1 og kørsel 2.")
+        // Only the rows a changed registration touched: TELEFONISK's did not change.
+        let changed = try report("2025-03") { $0.threshold = 1; $0.changedOnly = true }
+        #expect(lines(changed) == lines(march).filter { !$0.hasPrefix("TELEFONISK") })
+        #expect(changed.notes.last == "3 af 4 rækker ændret mellem kørsel 1 og kørsel 2; kun de ændrede vises.")
         // People read the label of I_ALT, as of the codes.
         #expect(TextTable.render(march).contains("I alt") && TextTable.render(march).contains("Personligt fremmøde"))
 

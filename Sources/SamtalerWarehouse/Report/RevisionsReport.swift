@@ -160,7 +160,7 @@ extension Reports {
                     (\(change.new) + \(change.corrections) + \(change.withdrawals)) do not add up to \(a?.antalSamtaler ?? 0) -> \(b?.antalSamtaler ?? 0)
                     """)
             }
-            if !change.batches.isEmpty { changed += 1 }
+            if !change.batches.isEmpty { changed += 1 } else if r.changedOnly { continue }
             // A row absent from one state has no conversations then (nothing to suppress).
             func side(_ s: Disclosure.OutputRow?) -> [ReportTable.Cell] {
                 guard let s else { return [.count(0), .count(0), .text("")] }
@@ -210,7 +210,8 @@ extension Reports {
             "Personer tælles forskellige pr. række og kan ikke deles op efter årsag: kun ændringen i antal personer vises.",
             "Diskretion som i udtrækket (tærskel \(r.threshold)) for hver kørsel for sig: P primær, S sekundær. Er et tal skjult efter en af kørslerne, skjules rækkens ændringer også (–), så det skjulte ikke kan regnes ud.",
             "Kørsler: de kørsler, der gjorde de ændrede registreringers version efter kørsel \(to) aktuel.",
-            "\(Danish.count(changed)) af \(Danish.count(rows.count)) rækker ændret mellem kørsel \(from) og kørsel \(to).",
+            "\(Danish.count(changed)) af \(Danish.count(ordered.count)) rækker ændret mellem kørsel \(from) og kørsel \(to)"
+                + (r.changedOnly ? "; kun de ændrede vises." : "."),
         ]
         return table
     }

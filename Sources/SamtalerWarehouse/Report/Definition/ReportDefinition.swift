@@ -149,6 +149,8 @@ extension Reports {
         public var toBatch: Int?
         /// revisions: the extract's disclosure threshold, applied to both states.
         public var threshold = Disclosure.defaultThreshold
+        /// revisions: only the rows a changed registration touched.
+        public var changedOnly = false
         public init(name: Name, period: Period? = nil) { self.name = name; self.period = period }
 
         /// The conversations the period holds (now or as of the batch), as a typed filter.
