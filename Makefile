@@ -19,7 +19,7 @@ DEMO_ROWS   ?= 100000
 .PHONY: help deps build release test demo docs bench db-start db-stop db-psql env clean
 
 help:
-	@echo "make demo    build, start the local PostgreSQL, load a $(DEMO_ROWS)-line synthetic feed, show what was loaded"
+	@echo "make demo    build, start the local PostgreSQL, load a $(DEMO_ROWS)-line synthetic feed in two deliveries, show what was loaded"
 	@echo "make test    run every test against a real PostgreSQL that this Makefile starts"
 	@echo "make db-psql open psql on the local warehouse;  make db-stop  stop the server"
 	@echo 'eval "$$(make -s env)"   point this shell (PG* variables, the key, samtaler on PATH) at the demo warehouse'
@@ -66,11 +66,20 @@ demo: release db-start
 	@echo "== samtaler generate: a synthetic feed of $(DEMO_ROWS) lines"
 	@$(RELEASE_BIN) generate --rows $(DEMO_ROWS) --seed 2025 --out $(DEMO)/feed.jsonl
 	@echo
-	@echo "== samtaler load: one batch, one transaction"
-	@SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed.jsonl \
+	@echo "== samtaler load: the first delivery (the feed's first 80 %), one batch, one transaction"
+	@head -n $$(( $(DEMO_ROWS) * 4 / 5 )) $(DEMO)/feed.jsonl > $(DEMO)/feed-1.jsonl
+	@tail -n +$$(( $(DEMO_ROWS) * 4 / 5 + 1 )) $(DEMO)/feed.jsonl > $(DEMO)/feed-2.jsonl
+	@SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed-1.jsonl \
 	  --rejects $(DEMO)/rejects.jsonl --summary-json $(DEMO)/summary.json
 	@echo
-	@echo "== the same file again: nothing changes"
+	@echo "== samtaler extract --period 2025-07: the ministry's delivery of July (recorded)"
+	@$(RELEASE_BIN) extract --period 2025-07 --out $(DEMO)
+	@echo
+	@echo "== the rest: late registrations, corrections and withdrawals (docs/history.md)"
+	@SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed-2.jsonl \
+	  --rejects $(DEMO)/rejects-2.jsonl | grep -E "^(batch|new|changed|withdrawn|unchanged)"
+	@echo
+	@echo "== the whole file again: nothing changes"
 	@SAMTALER_PSEUDONYM_KEY_FILE=$(DEMO)/pseudonym.key $(RELEASE_BIN) load $(DEMO)/feed.jsonl \
 	  --rejects $(DEMO)/rejects-again.jsonl | grep -E "^(batch|new|changed|withdrawn|unchanged)"
 	@echo
@@ -94,6 +103,12 @@ demo: release db-start
 	@echo
 	@echo "== samtaler report minplan --period 2025 --per year"
 	@$(RELEASE_BIN) report minplan --period 2025 --per year
+	@echo
+	@echo "== samtaler report revisions --period 2025-07: why July moved since its delivery"
+	@$(RELEASE_BIN) report revisions --period 2025-07 --changed --format csv | head -n 8
+	@echo
+	@echo "== samtaler report timeliness --period 2025: how soon conversations are registered; preliminary months"
+	@$(RELEASE_BIN) report timeliness --period 2025
 	@$(RELEASE_BIN) report forms --period 2025 --format html --out $(DEMO)/forms-2025.html
 	@$(RELEASE_BIN) report volumes --period 2025 --per quarter --by samtaletype --format html --out $(DEMO)/volumes-2025.html
 	@echo
