@@ -32,14 +32,18 @@ final class Pipeline<Input: Sendable, Output: Sendable>: @unchecked Sendable {
         self.capacity = capacity
         running = workers + 1
         for n in 0..<workers {
-            start("samtaler-prepare-\(n + 1)") { [self] in self.work(transform) }
+            start("samtaler-prep-\(n + 1)") { [self] in self.work(transform) }
         }
         let box = UncheckedBox(consume)
         start("samtaler-copy") { [self] in self.drain(box.value) }
     }
 
+    /// Starts a thread named `name` (at most 15 bytes: `top -H` and /proc show it).
     private func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
+        let thread = Thread {
+            Thread.current.name = name   // set by the thread itself, Foundation names the system thread too
+            body()
+        }
         thread.name = name
         thread.stackSize = 8 << 20
         thread.start()
