@@ -202,35 +202,34 @@ final class InFlight: Sendable {
             Int(try watcher.scalar("SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND datname = $2", [reporter.name, s.db]) ?? "") ?? -1
         }
 
-        do {
-            let web = try Served(s, ["--connections", "2", "--wait-timeout", "1"], env: reporter.env)
+        /// A server with 2 connections and `wait` seconds in line, `count` requests sent while the
+        /// facts are locked (queries on them wait for the lock), `held` run then; the statuses of
+        /// the requests once the lock is gone.
+        func whileLocked(wait: String, count: Int, _ held: (InFlight) throws -> Void) throws -> [Int?] {
+            let web = try Served(s, ["--connections", "2", "--wait-timeout", wait], env: reporter.env)
             defer { web.stop() }
             try locker.execute("BEGIN")
             try locker.execute("LOCK TABLE samtaler.fact_samtale IN ACCESS EXCLUSIVE MODE")
-            let requests = InFlight(port: web.port, Array(repeating: path, count: 5))
+            let requests = InFlight(port: web.port, Array(repeating: path, count: count))
+            do { try held(requests) } catch { _ = try? locker.execute("COMMIT"); throw error }
+            try locker.execute("COMMIT")
+            return requests.statuses()
+        }
+
+        let timedOut = try whileLocked(wait: "1", count: 5) { requests in
             #expect(waitUntil(timeout: 30, every: 20_000) { requests.answered == 3 }, "the requests in line did not time out")
             usleep(300_000)
             #expect(requests.answered == 3, "a request held by the lock answered")
             #expect(try sessions() == 2)
-            try locker.execute("COMMIT")
-            let statuses = requests.statuses()
-            #expect(statuses.filter { $0 == 200 }.count == 2 && statuses.filter { $0 == 503 }.count == 3, "\(statuses)")
-            let busy = try web.get("/healthz")
-            #expect(busy.status == 200)
         }
-        do {
-            let web = try Served(s, ["--connections", "2", "--wait-timeout", "60"], env: reporter.env)
-            defer { web.stop() }
-            try locker.execute("BEGIN")
-            try locker.execute("LOCK TABLE samtaler.fact_samtale IN ACCESS EXCLUSIVE MODE")
-            let requests = InFlight(port: web.port, Array(repeating: path, count: 4))
+        #expect(timedOut.filter { $0 == 200 }.count == 2 && timedOut.filter { $0 == 503 }.count == 3, "\(timedOut)")
+        let waited = try whileLocked(wait: "60", count: 4) { requests in
             #expect(waitUntil(timeout: 20, every: 20_000) { (try? sessions()) == 2 }, "sessions: \((try? sessions()) ?? -1)")
             usleep(1_500_000)
             #expect(requests.answered == 0)
             #expect(try sessions() == 2, "the pool opened more than its 2 connections")
-            try locker.execute("COMMIT")
-            #expect(requests.statuses() == [200, 200, 200, 200])
         }
+        #expect(waited == [200, 200, 200, 200])
     }
 
     /// Every query has a time limit: one that waits longer is cancelled, the reader gets 503 in
