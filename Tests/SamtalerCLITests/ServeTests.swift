@@ -220,14 +220,16 @@ final class InFlight: Sendable {
             #expect(waitUntil(timeout: 30, every: 20_000) { requests.answered == 3 }, "the requests in line did not time out")
             usleep(300_000)
             #expect(requests.answered == 3, "a request held by the lock answered")
-            #expect(try sessions() == 2)
+            let open = try sessions()
+            #expect(open == 2)
         }
         #expect(timedOut.filter { $0 == 200 }.count == 2 && timedOut.filter { $0 == 503 }.count == 3, "\(timedOut)")
         let waited = try whileLocked(wait: "60", count: 4) { requests in
             #expect(waitUntil(timeout: 20, every: 20_000) { (try? sessions()) == 2 }, "sessions: \((try? sessions()) ?? -1)")
             usleep(1_500_000)
             #expect(requests.answered == 0)
-            #expect(try sessions() == 2, "the pool opened more than its 2 connections")
+            let open = try sessions()
+            #expect(open == 2, "the pool opened more than its 2 connections")
         }
         #expect(waited == [200, 200, 200, 200])
     }
