@@ -7,7 +7,7 @@ import SamtalerWarehouse
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage.",
+        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage, batches.",
         discussion: """
             Reports (NAME):
               volumes       conversations and distinct persons by period and --by
@@ -32,6 +32,8 @@ struct ReportCommand: ParsableCommand {
               jobsoegningskrav
                             a-kasse requirements for job search (§ 87 stk. 3) per
                             period and a-kasse
+              batches       the load batches started in the period: lines read,
+                            accepted and rejected (per rule), and what they changed
 
             Periods are Danish calendar days (Europe/Copenhagen): --period 2025-03
             (month), 2025Q1 (quarter) or 2025 (year), or --from 2025-01-01 --to
@@ -64,11 +66,12 @@ struct ReportCommand: ParsableCommand {
               samtaler report visitation --date 2025-06-30 --by region
               samtaler report transitions --period 2025
               samtaler report minplan --period 2025 --per quarter
+              samtaler report batches --period 2025-03
             """)
 
     @OptionGroup var db: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan or jobsoegningskrav.", valueName: "name"))
+    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan, jobsoegningskrav or batches.", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("A month 2025-03, a quarter 2025Q1 or a year 2025.", valueName: "period"))
@@ -92,7 +95,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("marks: which marks, comma-separated (see above; default all).", valueName: "list"))
     var mark: String?
 
-    @Option(help: ArgumentHelp("table, csv, json or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("table, csv, json or html; excel is csv for Danish Excel (as --format csv --excel).", valueName: "format"))
     var format: String = "table"
 
     @Flag(help: "CSV for Danish Excel: semicolons, decimal commas, byte-order mark.")
@@ -101,63 +104,21 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
 
-    func request() throws -> (Reports.Request, ReportFormat) {
-        guard let reportName = Reports.Name(rawValue: name) else {
-            throw ValidationError("unknown report '\(name)': choose \(Reports.Name.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        var req = Reports.Request(name: reportName)
-        if let period {
-            guard from == nil && to == nil else { throw ValidationError("give either --period or --from/--to, not both") }
-            do { req.period = try Period.parse(period) } catch { throw ValidationError(error.description) }
-        } else if from != nil || to != nil {
-            guard let f = from.flatMap({ CivilDate(iso: $0) }), let t = to.flatMap({ CivilDate(iso: $0) }) else {
-                throw ValidationError("--from and --to go together, each a date YYYY-MM-DD")
-            }
-            do { req.period = try Period.range(from: f, to: t) } catch { throw ValidationError(error.description) }
-        }
-        guard let g = Reports.Granularity(word: per) else { throw ValidationError("--per is month, quarter or year") }
-        req.per = g
-        for word in (by ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-            guard let b = Reports.Breakdown(word: word) else {
-                throw ValidationError("unknown breakdown '\(word)': choose \(Reports.Breakdown.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard !req.by.contains(b) else { throw ValidationError("--by names \(word) twice") }
-            guard reportName.breakdowns.contains(b) else {
-                let allowed = reportName.breakdowns.map(\.rawValue)
-                throw ValidationError("the \(name) report cannot be broken down by \(b.rawValue)"
-                    + (allowed.isEmpty ? ": it takes no --by" : ": choose \(allowed.joined(separator: ", "))"))
-            }
-            req.by.append(b)
-        }
-        if let date {
-            guard reportName == .visitation else { throw ValidationError("--date goes with the visitation report") }
-            guard let d = CivilDate(iso: date) else { throw ValidationError("--date is a day YYYY-MM-DD, not '\(date)'") }
-            guard period == nil && from == nil && to == nil else { throw ValidationError("give either --date or a period, not both") }
-            req.date = d
-        }
-        if let mark {
-            guard reportName == .marks else { throw ValidationError("--mark goes with the marks report") }
-            for word in mark.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-                guard let m = Reports.Mark(rawValue: word.lowercased()) else {
-                    throw ValidationError("unknown mark '\(word)': choose \(Reports.Mark.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                guard !req.marks.contains(m) else { throw ValidationError("--mark names \(word) twice") }
-                req.marks.append(m)
-            }
-        }
-        guard let f = ReportFormat(rawValue: format) else { throw ValidationError("--format is table, csv, json or html") }
-        if excel && f != .csv { throw ValidationError("--excel goes with --format csv") }
-        return (req, f)
+    /// The options, checked by the code that also checks the web view's (ReportOptions).
+    func request() throws -> ReportOptions.Parsed {
+        var o = ReportOptions(name: name)
+        (o.period, o.from, o.to, o.per, o.by, o.date, o.mark, o.format, o.excel) = (period, from, to, per, by, date, mark, format, excel)
+        do { return try o.parse() } catch { throw ValidationError(error.description) }
     }
 
     func validate() throws { _ = try request() }
 
     func run() throws {
-        let (req, fmt) = try request()
+        let parsed = try request()
         try runReportingErrors {
             let conn = try PGConnection.open(db.database)
-            let table = try Reports(conn: conn, helper: { try PGConnection.open(db.database) }).run(req)
-            let text = fmt.render(table, excel: excel)
+            let table = try Reports(conn: conn, helper: { try PGConnection.open(db.database) }).run(parsed.request)
+            let text = parsed.render(table)
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
                     throw WarehouseError.output("cannot write \(out)")

@@ -46,6 +46,7 @@ public struct Reports {
             case .transitions: table = try transitions(request)
             case .minplan: table = try minplan(request)
             case .jobsoegningskrav: table = try jobsoegningskrav(request)
+            case .batches: table = try batches(request)
             }
             table.codeLabels = try codeLabels(for: table.columns)
             // A period without data says so, rather than showing an empty table or a total of 0.

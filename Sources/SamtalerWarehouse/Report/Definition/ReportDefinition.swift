@@ -7,13 +7,39 @@ extension Reports {
     public enum Name: String, CaseIterable, Sendable {
         case volumes, forms, participants, coverage
         case marks, visitation, transitions, minplan, jobsoegningskrav
+        case batches
 
         /// The breakdowns `--by` may name for this report.
         public var breakdowns: [Breakdown] {
             switch self {
             case .volumes, .forms, .marks: return Breakdown.allCases
             case .visitation: return [.region, .indberetter]
-            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav: return []
+            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav, .batches: return []
+            }
+        }
+
+        /// What a person choosing a report reads (the web view's list): its Danish title and a line
+        /// on what it shows.
+        public var about: (title: String, summary: String) {
+            switch self {
+            case .volumes: return ("Samtaler og personer", "Afholdte samtaler og antal forskellige personer pr. periode, "
+                + "opdelt efter fx samtaletype, region eller indberetter, med subtotaler og total.")
+            case .forms: return ("Samtaleformer", "Hvordan samtalerne blev holdt: hver samtaleform og STAR's gruppering "
+                + "(fysisk fremmøde, telefonisk, video, digitalt, andet), med andele.")
+            case .participants: return ("Deltagere i samtalerne", "Andre deltagere end borgeren efter rolle og deltagelsesform, "
+                + "og hvor stor en andel af samtalerne der havde deltagere.")
+            case .coverage: return ("Dækning", "Indberettere, der leverede i forrige periode, men ikke i denne, "
+                + "og udledte a-kasser, der mangler et navn: driftens morgentjek.")
+            case .marks: return ("Markeringer og status", "Tidlig opfølgning, cv, videregivet til a-kassen, forpligtende aftale, "
+                + "særlig indsats, a-kassens deltagelse, cv-godkendelse og rådighedsvurdering, med andele.")
+            case .visitation: return ("Personer pr. visitationsgruppe", "Personer efter visitationsgruppe på en bestemt dag "
+                + "eller på den sidste dag i hver måned, kvartal eller år.")
+            case .transitions: return ("Skift mellem visitationsgrupper", "Personer, der skiftede visitationsgruppe, "
+                + "og første visitationer, pr. periode.")
+            case .minplan: return ("Min Plan", "A-kassernes udkast til »Min Plan« (§ 87, stk. 2) pr. periode og a-kasse.")
+            case .jobsoegningskrav: return ("Jobsøgningskrav", "A-kassernes krav om jobsøgning (§ 87, stk. 3) pr. periode og a-kasse.")
+            case .batches: return ("Indlæsninger", "Hvad hver natlig indlæsning læste, accepterede, afviste (pr. regel) "
+                + "og ændrede, og hvornår den kørte.")
             }
         }
     }
@@ -60,7 +86,7 @@ extension Reports {
             }
         }
 
-        var label: String {
+        public var label: String {
             switch self {
             case .month: return "Måned"
             case .quarter: return "Kvartal"
@@ -112,7 +138,7 @@ extension Reports {
             self = b
         }
 
-        var label: String {
+        public var label: String {
             switch self {
             case .samtaletype: return "Samtaletype"
             case .samtaleform: return "Samtaleform"
