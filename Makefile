@@ -121,6 +121,10 @@ demo: release db-start
 	@echo "To use the demo warehouse from this shell (samtaler on the PATH, PG* variables, the demo's key):"
 	@echo '  eval "$$(make -s env)"'
 	@echo "  samtaler report volumes --period 2025 --by samtaletype"
+	@echo
+	@echo "The reports in a browser (docs/web.md), after the eval above:"
+	@echo "  samtaler serve --port 8080"
+	@echo "  then open http://127.0.0.1:8080/  (e.g. http://127.0.0.1:8080/rapport/volumes?period=2025&per=quarter&by=samtaletype)"
 
 # The examples in docs/*.md (blocks starting with `$ samtaler ...`) run again on the demo warehouse.
 docs: export PGDATABASE := samtaler_demo

@@ -9,6 +9,7 @@ import PackageDescription
 //   SamtalerPseudonym  keyed HMAC-SHA256 pseudonyms and the key file             (OpenSSL libcrypto)
 //   PostgresClient     the only module that speaks libpq: connections, results, errors, COPY
 //   SamtalerWarehouse  migrations, the load into the star schema, reports, the ministry extract
+//   SamtalerWeb        the analysts' web view (samtaler serve): pages, a bounded pool  (Hummingbird 2)
 //   samtaler           the command line: a thin shell over the modules above
 let package = Package(
     name: "samtaler",
@@ -18,6 +19,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only the web view (SamtalerWeb) uses it; docs/web.md says why this server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -28,8 +32,13 @@ let package = Package(
         .target(name: "SamtalerSynthetic", dependencies: ["SamtalerFeed"]),
         .target(name: "SamtalerPseudonym", dependencies: ["COpenSSL"]),
         .target(name: "SamtalerWarehouse", dependencies: ["PostgresClient", "SamtalerFeed", "SamtalerPseudonym"]),
+        .target(name: "SamtalerWeb", dependencies: [
+            "SamtalerWarehouse", "PostgresClient",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .executableTarget(name: "samtaler", dependencies: [
-            "SamtalerWarehouse", "SamtalerFeed", "SamtalerSynthetic", "SamtalerPseudonym",
+            "SamtalerWarehouse", "SamtalerFeed", "SamtalerSynthetic", "SamtalerPseudonym", "SamtalerWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SamtalerFeedTests", dependencies: ["SamtalerFeed", "SamtalerSynthetic"]),

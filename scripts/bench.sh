@@ -109,6 +109,16 @@ if [ "$LARGE" -gt 0 ]; then
   t_ext10=$(rep bench_large $RUNS $B extract --period 2025Q1 --out "$dir/extract")
 fi
 
+# ---- web: the web view's latency under a bounded concurrent load (scripts/bench-web.sh) ----
+# A section of its own: samtaler serve on the largest warehouse, 50 connections for 20 s against
+# one year's volumes page, every answer checked (200 and the right page).
+WEB_DB=bench_load; WEB_ROWS=$ROWS
+if [ "$LARGE" -gt 0 ]; then WEB_DB=bench_large; WEB_ROWS=$LARGE; fi
+echo "== 6. web view: 50 connections for 20 s on /rapport/volumes?period=2025 ($WEB_ROWS)" >&2
+web=$(scripts/bench-web.sh "$WEB_DB" 2025 50 20 || echo "- - - - - -")
+read -r web_p50 web_p99 web_n web_bad web_rps web_single <<< "$web"
+# ---- end of web ----
+
 echo
 echo "samtaler bench on $(nproc) cores, $(date -u +%F), feed of $ROWS lines (no invalid lines), PostgreSQL $(psql_ -d postgres -At -c 'SHOW server_version')"
 echo "reports and extracts: the median of $RUNS runs, increments: the median of three, the fastest and slowest in parentheses"
@@ -140,3 +150,7 @@ if [ "$LARGE" -gt 0 ]; then
   timed "4. extract of 2025Q1 ($LARGE)" "$t_ext10" "< 2 s" 2
   row "5. peak RSS of the load, $LARGE lines" "${rss_large} MB" "<= 150 MB, flat" "$(met "$rss_large" 150)"
 fi
+# web (scripts/bench-web.sh)
+row "6. web: one page, volumes 2025 ($WEB_ROWS), alone" "${web_single} ms" "< 1 s" "$(met "${web_single:-99999}" 1000)"
+row "6. web: p50 / p99, 50 connections, 20 s ($WEB_ROWS)" "${web_p50} / ${web_p99} ms" "p50 < 1 s" "$(met "${web_p50:-99999}" 1000)"
+row "6. web: answers, not 200 or not the page" "${web_n} (${web_rps}/s), ${web_bad} wrong" "0 wrong" "$([ "${web_bad}" = 0 ] && echo yes || echo NO)"

@@ -37,7 +37,7 @@ public enum WarehouseError: Error, CustomStringConvertible {
         }
     }
 
-    /// Classifies a database error: unavailable servers and lost connections are retryable (75),
+    /// Classifies a database error: unavailable servers, lost connections and cancelled queries are retryable (75),
     /// authentication problems and a login without the rights it needs are configuration (78),
     /// the rest internal (70).
     public static func from(_ e: PGError, doing what: String) -> WarehouseError {
@@ -51,6 +51,8 @@ public enum WarehouseError: Error, CustomStringConvertible {
                 """)
         }
         if e.isUnavailable { return .unavailable("\(what): the database is unavailable, retry later: \(e.description)") }
+        // 57014: cancelled, by a statement_timeout (the web view sets one) or by an operator.
+        if e.sqlState == "57014" { return .unavailable("\(what): the query was cancelled (a time limit), retry later: \(e.description)") }
         if e.sqlState == "3F000" || e.sqlState == "42P01" {
             return .configuration("\(what): the warehouse schema is missing; run `samtaler migrate` first (\(e.description))")
         }

@@ -81,7 +81,13 @@ struct LoadCommand: ParsableCommand {
         valueName: "file"))
     var metricsFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Threads that validate and pseudonymize lines side by side (default: the cores available, here \(LoadOptions.defaultThreads)). The result is the same for any number.",
+        valueName: "n"))
+    var threads: Int = LoadOptions.defaultThreads
+
     func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be from 1 to 256") }
         guard (0...1).contains(maxRejectRatio) else {
             throw ValidationError("--max-reject-ratio must be a fraction from 0 to 1 (e.g. 0.1 for 10%)")
         }
@@ -115,6 +121,7 @@ struct LoadCommand: ParsableCommand {
         options.waitForLock = wait
         options.lockTimeoutSeconds = lockTimeout
         options.allowEmpty = allowEmpty
+        options.threads = threads
         options.showProgress = isatty(STDERR_FILENO) == 1
         // To record a failed run when the session was lost; a server that does not answer must
         // not hold up the exit (a connect_timeout in --database or the environment wins).

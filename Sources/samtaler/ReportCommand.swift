@@ -7,7 +7,7 @@ import SamtalerWarehouse
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage, revisions, timeliness.",
+        abstract: "Aggregate reports for analysts: volumes, forms, participants, marks, visitation, Min Plan, job search, coverage, batches, revisions, timeliness.",
         discussion: """
             Reports (NAME):
               volumes       conversations and distinct persons by period and --by
@@ -32,6 +32,8 @@ struct ReportCommand: ParsableCommand {
               jobsoegningskrav
                             a-kasse requirements for job search (§ 87 stk. 3) per
                             period and a-kasse
+              batches       the load batches started in the period: lines read,
+                            accepted and rejected (per rule), and what they changed
               revisions     why a delivered ministry extract moved: each row of the
                             extract of --period as of two batches (--from-batch A,
                             default the batch of the period's last recorded
@@ -84,16 +86,17 @@ struct ReportCommand: ParsableCommand {
               samtaler report visitation --date 2025-06-30 --by region
               samtaler report transitions --period 2025
               samtaler report minplan --period 2025 --per quarter
+              samtaler report batches --period 2025-03
               samtaler report volumes --period 2025Q1 --as-of-batch 17
               samtaler report revisions --period 2025Q1 --changed
-              samtaler report revisions --period 2025-03 --from-batch 12 \
+              samtaler report revisions --period 2025-03 --from-batch 12 \\
                 --to-batch 17 --threshold 3 --format csv
               samtaler report timeliness --period 2025 --by indberetter
             """)
 
     @OptionGroup var db: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan, jobsoegningskrav, revisions or timeliness.", valueName: "name"))
+    @Argument(help: ArgumentHelp("volumes, forms, participants, coverage, marks, visitation, transitions, minplan, jobsoegningskrav, batches, revisions or timeliness.", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("A month 2025-03, a quarter 2025Q1 or a year 2025.", valueName: "period"))
@@ -117,7 +120,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("marks: which marks, comma-separated (see above; default all).", valueName: "list"))
     var mark: String?
 
-    @Option(help: ArgumentHelp("table, csv, json or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("table, csv, json or html; excel is csv for Danish Excel (as --format csv --excel).", valueName: "format"))
     var format: String = "table"
 
     @Flag(help: "CSV for Danish Excel: semicolons, decimal commas, byte-order mark.")
@@ -128,111 +131,40 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .customLong("as-of-batch"),
             help: ArgumentHelp("The warehouse as it stood right after this load batch was published.", valueName: "n"))
-    var asOfBatch: Int?
+    var asOfBatch: String?
 
     @Option(name: .customLong("from-batch"),
             help: ArgumentHelp("revisions: the earlier state (default: the batch of the period's last recorded delivery).", valueName: "a"))
-    var fromBatch: Int?
+    var fromBatch: String?
 
     @Option(name: .customLong("to-batch"),
             help: ArgumentHelp("revisions: the later state (default: the latest published batch).", valueName: "b"))
-    var toBatch: Int?
+    var toBatch: String?
 
     @Option(help: ArgumentHelp("revisions: suppress rows with at least 1 and fewer than this many distinct persons, as the extract (default 5).",
                                valueName: "n"))
-    var threshold: Int?
+    var threshold: String?
 
     @Flag(help: "revisions: only the rows that a changed registration touched.")
     var changed = false
 
-    func request() throws -> (Reports.Request, ReportFormat) {
-        guard let reportName = Reports.Name(rawValue: name) else {
-            throw ValidationError("unknown report '\(name)': choose \(Reports.Name.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        var req = Reports.Request(name: reportName)
-        if let period {
-            guard from == nil && to == nil else { throw ValidationError("give either --period or --from/--to, not both") }
-            do { req.period = try Period.parse(period) } catch { throw ValidationError(error.description) }
-        } else if from != nil || to != nil {
-            guard let f = from.flatMap({ CivilDate(iso: $0) }), let t = to.flatMap({ CivilDate(iso: $0) }) else {
-                throw ValidationError("--from and --to go together, each a date YYYY-MM-DD")
-            }
-            do { req.period = try Period.range(from: f, to: t) } catch { throw ValidationError(error.description) }
-        }
-        guard let g = Reports.Granularity(word: per) else { throw ValidationError("--per is month, quarter or year") }
-        req.per = g
-        for word in (by ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-            guard let b = Reports.Breakdown(word: word) else {
-                throw ValidationError("unknown breakdown '\(word)': choose \(Reports.Breakdown.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard !req.by.contains(b) else { throw ValidationError("--by names \(word) twice") }
-            guard reportName.breakdowns.contains(b) else {
-                let allowed = reportName.breakdowns.map(\.rawValue)
-                throw ValidationError("the \(name) report cannot be broken down by \(b.rawValue)"
-                    + (allowed.isEmpty ? ": it takes no --by" : ": choose \(allowed.joined(separator: ", "))"))
-            }
-            req.by.append(b)
-        }
-        if let date {
-            guard reportName == .visitation else { throw ValidationError("--date goes with the visitation report") }
-            guard let d = CivilDate(iso: date) else { throw ValidationError("--date is a day YYYY-MM-DD, not '\(date)'") }
-            guard period == nil && from == nil && to == nil else { throw ValidationError("give either --date or a period, not both") }
-            req.date = d
-        }
-        if let mark {
-            guard reportName == .marks else { throw ValidationError("--mark goes with the marks report") }
-            for word in mark.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-                guard let m = Reports.Mark(rawValue: word.lowercased()) else {
-                    throw ValidationError("unknown mark '\(word)': choose \(Reports.Mark.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                guard !req.marks.contains(m) else { throw ValidationError("--mark names \(word) twice") }
-                req.marks.append(m)
-            }
-        }
-        guard let f = ReportFormat(rawValue: format) else { throw ValidationError("--format is table, csv, json or html") }
-        if excel && f != .csv { throw ValidationError("--excel goes with --format csv") }
-        return (req, f)
+    /// The options, checked by the code that also checks the web view's (ReportOptions).
+    func request() throws -> ReportOptions.Parsed {
+        var o = ReportOptions(name: name)
+        (o.period, o.from, o.to, o.per, o.by, o.date, o.mark, o.format, o.excel) = (period, from, to, per, by, date, mark, format, excel)
+        (o.asOfBatch, o.fromBatch, o.toBatch, o.threshold, o.changed) = (asOfBatch, fromBatch, toBatch, threshold, changed)
+        do { return try o.parse() } catch { throw ValidationError(error.description) }
     }
 
-    /// The options of the kept history (docs/history.md) on a checked request.
-    func history(_ request: Reports.Request) throws -> Reports.Request {
-        var req = request
-        for (option, n) in [("--as-of-batch", asOfBatch), ("--from-batch", fromBatch), ("--to-batch", toBatch)] {
-            if let n, n < 1 { throw ValidationError("\(option) must be a batch number (1 or more), got \(n)") }
-        }
-        req.asOfBatch = asOfBatch
-        guard req.name == .revisions else {
-            guard fromBatch == nil, toBatch == nil, threshold == nil, !changed else {
-                throw ValidationError("--from-batch, --to-batch, --threshold and --changed go with the revisions report")
-            }
-            return req
-        }
-        guard period != nil, let p = req.period, p.kind != .range else {
-            throw ValidationError("the revisions report needs --period, the extract's period: a month 2025-03, a quarter 2025Q1 or a year 2025")
-        }
-        if let threshold {
-            guard threshold >= 1 else { throw ValidationError("--threshold must be at least 1, got \(threshold)") }
-            req.threshold = threshold
-        }
-        if let a = fromBatch, let b = toBatch ?? asOfBatch, a > b {
-            throw ValidationError("--from-batch \(a) is after \(toBatch != nil ? "--to-batch" : "--as-of-batch") \(b): the earlier state comes first")
-        }
-        req.fromBatch = fromBatch
-        req.toBatch = toBatch
-        req.changedOnly = changed
-        return req
-    }
-
-    func validate() throws { _ = try history(request().0) }
+    func validate() throws { _ = try request() }
 
     func run() throws {
-        let (checked, fmt) = try request()
-        let req = try history(checked)
+        let parsed = try request()
         try runReportingErrors {
-            if let n = req.asOfBatch { note("samtaler: note: the warehouse as it stood right after batch \(n)") }
+            if let n = parsed.request.asOfBatch { note("samtaler: note: the warehouse as it stood right after batch \(n)") }
             let conn = try PGConnection.open(db.database)
-            let table = try Reports(conn: conn, helper: { try PGConnection.open(db.database) }).run(req)
-            let text = fmt.render(table, excel: excel)
+            let table = try Reports(conn: conn, helper: { try PGConnection.open(db.database) }).run(parsed.request)
+            let text = parsed.render(table)
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
                     throw WarehouseError.output("cannot write \(out)")

@@ -3,7 +3,7 @@ import Foundation
 import SamtalerWarehouse
 
 @main
-struct Samtaler: ParsableCommand {
+struct Samtaler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samtaler",
         abstract: "The statistical data warehouse for conversations held by jobcentre and a-kasser.",
@@ -19,6 +19,7 @@ struct Samtaler: ParsableCommand {
                 samtaler load feed-2025-03-04.jsonl.gz --rejects rejects.jsonl
               samtaler report volumes --period 2025Q1       an analyst's report
               samtaler extract --period 2025Q1 --out DIR    the ministry's extract
+              samtaler serve                                the reports in a browser
 
             The database comes from the libpq environment (PGHOST, PGPORT, PGDATABASE,
             PGUSER, PGPASSWORD, ...) or --database with a conninfo string or a
@@ -30,7 +31,7 @@ struct Samtaler: ParsableCommand {
             data, a login refused or without the rights its command needs).
             """,
         version: SamtalerVersion.current,
-        subcommands: [MigrateCommand.self, LoadCommand.self, ReportCommand.self, ExtractCommand.self, KeygenCommand.self, GenerateCommand.self]
+        subcommands: [MigrateCommand.self, LoadCommand.self, ReportCommand.self, ExtractCommand.self, ServeCommand.self, KeygenCommand.self, GenerateCommand.self]
     )
 }
 

@@ -73,6 +73,9 @@ public final class ChildProcess {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// What the child has written to standard output so far (it may still be running).
+    public var stdoutSoFar: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+
     /// SIGKILL, if it still runs.
     public func kill() { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
 

@@ -240,7 +240,7 @@ private func withoutGenerated(_ manifest: String) -> String {
             request(.participants, "2025"), request(.coverage), request(.coverage, "2025-03"),
             request(.marks, "2025", per: .year), request(.marks, "2025", by: [.indberettertype]) { $0.marks = [.akasseDeltagelse] },
             request(.visitation, "2025", per: .quarter), request(.visitation, by: [.region]) { $0.date = CivilDate(year: 2025, month: 3, day: 31) },
-            request(.transitions, "2025"), request(.minplan, "2025"), request(.jobsoegningskrav, "2025", per: .quarter),
+            request(.transitions, "2025"), request(.minplan, "2025"), request(.jobsoegningskrav, "2025", per: .quarter), request(.batches),
             request(.timeliness, "2025"), request(.timeliness, by: [.indberetter]),
             request(.revisions, "2025Q1"), request(.revisions, "2025Q1") { $0.threshold = 1 },
         ]

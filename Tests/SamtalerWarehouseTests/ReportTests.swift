@@ -136,13 +136,33 @@ final class ReportFixture {
         #expect(unnamed.map { $0.cells[2] } == [.text("913")])
     }
 
+    /// batches: one row per load with what it read, accepted and rejected, the rejects per rule
+    /// (the most frequent first), and a period that means the day the load started.
+    @Test func batchesListsEachLoadWithItsRejectsPerRule() throws {
+        let f = try ReportFixture()
+        try f.w.load([f.w.file("bad.jsonl", ["{", "{", Line.samtale(id: "N1", registreret: "2025-05-01T10:00:00+02:00", cpr: "0101901234", afholdt: "2025-05-01", form: "PERSONLIGT")])])
+        let t = try f.report(.batches)
+        #expect(t.columns.map(\.key) == ["batch", "startet", "status", "laest", "accepteret", "afvist", "nye", "aendrede", "annullerede", "afvist_pr_regel"])
+        try #require(t.rows.count == 2)
+        // The fixture's own load rejects one line.
+        #expect(t.rows[0].cells[0] == .text("1") && t.rows[0].cells[5] == .count(1) && t.rows[0].cells[9] == .text("aftale.forpligtende: not_allowed (1)"))
+        #expect(t.rows[1].cells[2] == .text("Publiceret"))
+        #expect(t.rows[1].cells[3] == .count(3) && t.rows[1].cells[4] == .count(1) && t.rows[1].cells[5] == .count(2) && t.rows[1].cells[6] == .count(1))
+        #expect(t.rows[1].cells[9] == .text("line: json (2)"))
+        #expect(t.charts.first?.categories == ["line: json", "aftale.forpligtende: not_allowed"] && t.charts.first?.series.first?.values == [2, 1])
+        let today = try #require(try f.w.string("SELECT to_char(now() AT TIME ZONE 'Europe/Copenhagen', 'YYYY-MM')"))
+        #expect(try f.report(.batches, period: today).rows.count == 2)
+        #expect(try f.report(.batches, period: "2024-01").rows.isEmpty)
+    }
+
     @Test func everyReportRendersInEveryFormat() throws {
         let f = try ReportFixture()
         for name in Reports.Name.allCases {
             // (revisions compares two states: no extract was recorded, so it is told the first.)
             let t = try f.report(name, period: "2025") { if name == .revisions { $0.fromBatch = 1 } }
-            // (coverage lists problems: none in the fixture's 2025)
-            #expect(!t.rows.isEmpty || name == .coverage, "the \(name) report has no rows on the fixture")
+            // (coverage lists problems: none in the fixture's 2025; batches lists the loads started
+            // in 2025, and the fixture was loaded today)
+            #expect(!t.rows.isEmpty || name == .coverage || name == .batches, "the \(name) report has no rows on the fixture")
             for format in ReportFormat.allCases {
                 let text = format.render(t)
                 #expect(!text.isEmpty)

@@ -96,14 +96,15 @@ final class FirstLoad {
 
     /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
     /// version, or aside for staging.
-    func add(_ r: Registrering, noegle: [UInt8], seq: Int64) throws {
+    func add(_ p: Prepared, seq: Int64) throws {
+        let r = p.registrering
         if r.registrering == .samtale, let indberetter = encoder.dimensions.key(r.indberetter) {
-            let key = RegistreringKey(noegle)
+            let key = RegistreringKey(p.noegle)
             if !seen.insert(key) {
                 let b = bucket(key)
                 waiting.append(Waiting(key: key, next: buckets[b], registreret: r.registreret,
                                        foersteRegistreret: r.annulleret ? nil : r.registreret,
-                                       fact: encoder.directFact(r, noegle: noegle, indberetter: indberetter)))
+                                       fact: encoder.directFact(p, indberetter: indberetter)))
                 buckets[b] = removed + waiting.count - 1
                 if waiting.count - head > window { try writeOldest() }
                 return
@@ -113,13 +114,13 @@ final class FirstLoad {
                 if !r.annulleret { waiting[i].foersteRegistreret = min(waiting[i].foersteRegistreret ?? r.registreret, r.registreret) }
                 if r.registreret > waiting[i].registreret {
                     waiting[i].registreret = r.registreret
-                    waiting[i].fact = encoder.directFact(r, noegle: noegle, indberetter: indberetter)
+                    waiting[i].fact = encoder.directFact(p, indberetter: indberetter)
                 }
                 folded += 1
                 return
             }
         }
-        try staged.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
+        try staged.withBuffer { encoder.encode(p, seq: seq, into: &$0) }
         staged.rows += 1
     }
 

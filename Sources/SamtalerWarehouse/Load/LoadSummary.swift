@@ -109,3 +109,19 @@ public struct LoadSummary: Sendable, Equatable {
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
+
+/// A run's line counts, made on the load's consuming thread (Pipeline) and added to the summary
+/// once every thread has ended.
+final class LineCounts: @unchecked Sendable {
+    var read = 0
+    var accepted = 0
+    var rejected = 0
+    var rejectedByRule: [String: Int] = [:]
+
+    func add(to s: inout LoadSummary) {
+        s.read += read
+        s.accepted += accepted
+        s.rejected += rejected
+        s.rejectedByRule.merge(rejectedByRule, uniquingKeysWith: +)
+    }
+}

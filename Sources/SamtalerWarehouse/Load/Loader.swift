@@ -27,6 +27,10 @@ public struct LoadOptions: Sendable {
     public var firstLoadWindow = 16_384
     /// Publish an empty batch when the files hold no line at all (otherwise: exit 65, nothing published).
     public var allowEmpty = false
+    /// Threads that validate and pseudonymize side by side (Pipeline); the result is the same for any number.
+    public var threads = LoadOptions.defaultThreads
+    /// The cores this process may use.
+    public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init(files: [String]) { self.files = files }
 }
@@ -57,6 +61,7 @@ public final class Loader {
             throw .usage("--max-reject-ratio must be a fraction from 0 to 1, got \(options.maxRejectRatio)")
         }
         guard !options.files.isEmpty else { throw .usage("no feed files given") }
+        guard (1...256).contains(options.threads) else { throw .usage("--threads must be from 1 to 256, got \(options.threads)") }
         for f in options.files { try Self.checkReadable(f) }
         var summaryFile: OutputFile?
         if let p = options.summaryJSONPath { summaryFile = try OutputFile(path: p) }
@@ -91,26 +96,50 @@ public final class Loader {
                 ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits,
                             window: options.firstLoadWindow) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
-            // This thread reads and validates; a second one pseudonymizes, encodes and sends
-            // (Handoff): each accepted line goes to the first load or to staging.
-            let sending = Handoff<(Registrering, Int64)> { (r, seq) in
-                let noegle = encoder.naturalKey(r)
-                if let first {
-                    try first.add(r, noegle: noegle, seq: seq)
-                } else {
-                    try stage?.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
+            // This thread reads; `threads` workers validate and pseudonymize chunks of lines side by
+            // side; one more encodes and sends them in the order read, writes the rejects and counts
+            // (Pipeline): each accepted line goes to the first load or to staging.
+            // The contract's rule `future` is judged against this run's start (`started`, the batch's
+            // `startet`): registreret may lie at most 5 minutes after it.
+            let preparation = Preparation(validator: Validator(reference: dimensions.reference, loadStarted: Timestamp(started)),
+                                          pseudonymization: encoder.pseudonymization)
+            let counts = LineCounts()
+            let files = options.files
+            let pipeline = Pipeline<LineChunk, PreparedChunk>(
+                workers: options.threads, capacity: 2 * options.threads + 2,
+                transform: { preparation.prepare($0) }
+            ) { prepared in
+                let chunk = prepared.lines
+                try chunk.bytes.withUnsafeBytes { all in
+                    for (line, outcome) in zip(chunk.lines, prepared.outcomes) {
+                        counts.read += 1
+                        switch outcome {
+                        case .accepted(let p):
+                            counts.accepted += 1
+                            if let first {
+                                try first.add(p, seq: chunk.seq(line))
+                            } else {
+                                try stage?.withBuffer { encoder.encode(p, seq: chunk.seq(line), into: &$0) }
+                            }
+                        case .rejected(let id, let reasons):
+                            counts.rejected += 1
+                            for key in Set(reasons.map(\.key)) { counts.rejectedByRule[key, default: 0] += 1 }
+                            try rejects.write(file: files[chunk.file], line: line.number, id: id, reasons: reasons,
+                                              raw: UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count]),
+                                              truncated: line.truncated)
+                        }
+                    }
                 }
             }
             do {
-                // The contract's rule `future` is judged against this run's start (`started`, the batch's
-                // `startet`): registreret may lie at most 5 minutes after it.
-                let validator = Validator(reference: dimensions.reference, loadStarted: Timestamp(started))
-                try stream(options, validator: validator, rejects: rejects, summary: &summary,
-                           started: started) { r, seq in try sending.put((r, seq)) }
-                try sending.finish()
-            } catch {
-                sending.cancel()
-                throw error
+                defer { counts.add(to: &summary) }
+                do {
+                    try read(options, started: started) { try pipeline.put($0) }
+                    try pipeline.finish()
+                } catch {
+                    pipeline.cancel()
+                    throw error
+                }
             }
             try stage?.finish()
             try first?.finish()
@@ -200,35 +229,30 @@ public final class Loader {
         return summary
     }
 
-    /// Reads every file, validates every line, writes rejected lines to the rejects file and
-    /// hands accepted ones, with their load order, to `accept`.
-    private func stream(_ options: LoadOptions, validator: Validator, rejects: RejectsFile, summary: inout LoadSummary,
-                        started: Date, accept: (Registrering, Int64) throws -> Void) throws {
+    /// Reads every file and hands its non-blank lines, in chunks, to `put`.
+    private func read(_ options: LoadOptions, started: Date, put: (LineChunk) throws -> Void) throws {
         let progress = options.showProgress ? ProgressLine() : nil
+        var lines = 0
         for (fileIndex, path) in options.files.enumerated() {
             let reader: FeedReader
             do { reader = try FeedReader(path: path, maxLineBytes: Validator.maxLineBytes) } catch {
                 throw WarehouseError.input(error.description)
             }
-            var counted = 0
+            var chunk = LineChunk(file: fileIndex)
             try reader.forEachLine { number, bytes, truncated in
-                summary.read += 1
-                switch validator.validate(line: bytes, truncated: truncated) {
-                case .accepted(let registration):
-                    summary.accepted += 1
-                    try accept(registration, Int64(fileIndex) << 40 | Int64(number))
-                case .rejected(let id, let reasons):
-                    summary.rejected += 1
-                    for key in Set(reasons.map(\.key)) { summary.rejectedByRule[key, default: 0] += 1 }
-                    try rejects.write(file: path, line: number, id: id, reasons: reasons, raw: bytes, truncated: truncated)
+                chunk.append(number: number, bytes, truncated: truncated)
+                if chunk.isFull {
+                    try put(chunk)
+                    chunk = LineChunk(file: fileIndex)
                 }
-                counted += 1
-                if counted & 0x3FFF == 0, let progress {
-                    progress.show(file: path, index: fileIndex, of: options.files.count, lines: summary.read,
+                lines += 1
+                if lines & 0x3FFF == 0, let progress {
+                    progress.show(file: path, index: fileIndex, of: options.files.count, lines: lines,
                                   fraction: reader.fileSize > 0 ? Double(reader.bytesRead) / Double(reader.fileSize) : 0,
                                   elapsed: Date().timeIntervalSince(started))
                 }
             }
+            if !chunk.lines.isEmpty { try put(chunk) }
         }
         progress?.finish()
     }

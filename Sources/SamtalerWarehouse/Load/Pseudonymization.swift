@@ -4,13 +4,13 @@ import SamtalerPseudonym
 /// Where the personnummer ends: it becomes a keyed pseudonym, an age band on the day the
 /// registration concerns and a gender, and only those go on. The natural key of a registration
 /// becomes a keyed hash here too. The only user of the pseudonym key in a load.
-struct Pseudonymization {
+struct Pseudonymization: Sendable {
     let pseudonymizer: Pseudonymizer
     let reference: ReferenceData
 
     /// A person as the warehouse keeps them: codes of the age band and gender dimensions, and the
     /// pseudonym (nil for the unknown person, `0000000000`).
-    struct Person {
+    struct Person: Sendable {
         var pseudonym: [UInt8]?
         var aldersgruppe: String
         var koen: String
@@ -25,6 +25,21 @@ struct Pseudonymization {
                           aldersgruppe: reference.aldersgruppe(forAge: cpr.birthDate.age(on: date)), koen: cpr.gender.rawValue)
         }
     }
+
+    /// The person a registration concerns and the day it concerns them: a conversation's person on
+    /// the day it was held; Min Plan's and job search requirements' on the day they were
+    /// registered; none for a withdrawal.
+    static func subject(_ r: Registrering) -> (person: Personnummer.Parsed, day: CivilDate)? {
+        switch r.body {
+        case .samtale(let s)?: (s.person, s.afholdtDato)
+        case .minplan(let m)?: (m.person, r.registreret.copenhagenDate)
+        case .jobsoegningskrav(let j)?: (j.person, r.registreret.copenhagenDate)
+        case nil: nil
+        }
+    }
+
+    /// The person of `subject(r)`, pseudonymized.
+    func person(of r: Registrering) -> Person? { Self.subject(r).map { person($0.person, on: $0.day) } }
 
     /// The keyed hash of a registration's natural key (registrering, indberetter type and kode, id).
     func naturalKey(_ r: Registrering) -> [UInt8] {

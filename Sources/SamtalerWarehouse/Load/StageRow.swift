@@ -24,11 +24,9 @@ struct StageRowEncoder {
         antal_jobmaal, antal_fagomraader, antal_ansoegninger, med_omfang, med_formaal, med_stillingskilder
         """
 
-    /// The keyed hash of a registration's natural key.
-    func naturalKey(_ r: Registrering) -> [UInt8] { pseudonymization.naturalKey(r) }
-
-    /// Appends the staging row for `r` (with its line end) to `out`; `noegle` is `naturalKey(r)`.
-    func encode(_ r: Registrering, noegle: [UInt8], seq: Int64, into out: inout [UInt8]) {
+    /// Appends the staging row for `p` (with its line end) to `out`.
+    func encode(_ p: Prepared, seq: Int64, into out: inout [UInt8]) {
+        let r = p.registrering
         var w = PGTextRowWriter(out: out)
         out = []
         var samtale: Samtale?, minplan: MinPlan?, krav: Jobsoegningskrav?
@@ -41,16 +39,13 @@ struct StageRowEncoder {
         let keys = samtale.map { dimensions.keys($0) }
         w.int(Int(seq))
         w.int(r.registrering == .samtale ? 1 : r.registrering == .minplan ? 2 : 3)
-        w.uuid(noegle)
+        w.uuid(p.noegle)
         let indberetter = dimensions.key(r.indberetter)
         w.int(indberetter)
         w.text(indberetter == nil ? r.indberetter.kode : nil)                   // akasse_kode
         w.timestamp(r.registreret)
         w.bool(r.annulleret)
-        // Min Plan and job search requirements concern the day they were registered.
-        let person = samtale.map { ($0.person, $0.afholdtDato) }
-            ?? (minplan?.person ?? krav?.person).map { ($0, r.registreret.copenhagenDate) }
-        registrationColumns(samtale, keys, person: person, &w)
+        registrationColumns(samtale, keys, person: p.person, day: Pseudonymization.subject(r)?.day, &w)
         w.intArray(keys?.deltagerroller)
         w.intArray(keys?.deltagelsesformer)
         w.int(minplan?.antalJobmaal)
@@ -83,19 +78,20 @@ struct StageRowEncoder {
         let participants: [Int]
     }
 
-    func directFact(_ r: Registrering, noegle: [UInt8], indberetter: Int) -> DirectFact {
+    func directFact(_ p: Prepared, indberetter: Int) -> DirectFact {
+        let r = p.registrering
         var row: [UInt8] = []
         row.reserveCapacity(256)   // a row is 150-200 bytes: one allocation, no growing
         var w = PGBinaryRowWriter(out: row)
         row = []
-        w.uuid(noegle)
+        w.uuid(p.noegle)
         w.int32(indberetter)
         w.timestamp(r.registreret)
         w.bool(r.annulleret)
         var participants: [Int] = []
         if case .samtale(let s)? = r.body {
             let keys = dimensions.keys(s)
-            registrationColumns(s, keys, person: (s.person, s.afholdtDato), &w)
+            registrationColumns(s, keys, person: p.person, day: s.afholdtDato, &w)
             if !r.annulleret && !s.deltagere.isEmpty {
                 participants.reserveCapacity(2 * s.deltagere.count)
                 for (rolle, form) in zip(keys.deltagerroller, keys.deltagelsesformer) {
@@ -104,7 +100,7 @@ struct StageRowEncoder {
                 }
             }
         } else {
-            registrationColumns(nil, nil, person: nil, &w)
+            registrationColumns(nil, nil, person: nil, day: nil, &w)
         }
         return DirectFact(row: w.out, fields: w.fieldCount, participants: participants)
     }
@@ -144,14 +140,13 @@ struct StageRowEncoder {
     }
 
     /// The columns the staging table and the fact share, person_pseudonym … videregivet_til_akasse:
-    /// the person (pseudonymized, on the day the registration concerns) and the conversation's own
-    /// (NULL for Min Plan, job search requirements and withdrawals).
+    /// the person (pseudonymized on the day the registration concerns, `day`) and the
+    /// conversation's own (NULL for Min Plan, job search requirements and withdrawals).
     private func registrationColumns<W: PGRowWriter>(_ s: Samtale?, _ keys: Dimensions.SamtaleKeys?,
-                                                     person: (Personnummer.Parsed, CivilDate)?, _ w: inout W) {
-        let p = person.map { pseudonymization.person($0.0, on: $0.1) }
-        let personKeys = p.map { dimensions.keys($0) }
-        w.uuid(p?.pseudonym)
-        w.int32(person?.1.key)                                                  // dato_key
+                                                     person: Pseudonymization.Person?, day: CivilDate?, _ w: inout W) {
+        let personKeys = person.map { dimensions.keys($0) }
+        w.uuid(person?.pseudonym)
+        w.int32(day?.key)                                                       // dato_key
         w.timestamp(s?.afholdtTid)
         w.int16(keys?.samtaletype)
         w.int16(keys?.samtaleform)

@@ -2,10 +2,11 @@ import Foundation
 
 /// One self-contained HTML file: inline CSS, inline SVG charts, no scripts and no external assets,
 /// readable offline in any browser.
-enum HTMLReport {
+public enum HTMLReport {
     static let palette = ["#1f5f8b", "#e07b39", "#4c9a5f", "#8e5ea2", "#c9b037", "#b24747", "#5b8db8", "#7a7a7a"]
 
-    static func escape(_ s: String) -> String {
+    /// Text as HTML text or an attribute's value.
+    public static func escape(_ s: String) -> String {
         var out = ""
         for ch in s {
             switch ch {
@@ -19,22 +20,37 @@ enum HTMLReport {
         return out
     }
 
+    /// The whole file: a document around `heading` and `content`.
     static func render(_ t: ReportTable) -> String {
-        var h = """
+        """
             <!DOCTYPE html>
             <html xmlns="http://www.w3.org/1999/xhtml" lang="da"><head><meta charset="utf-8"/><title>\(escape(t.title))</title>
             <style>
-            body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1200px}
-            h1{font-size:1.5em;margin-bottom:.2em} p.sub{color:#555;margin-top:0}
-            table{border-collapse:collapse;font-size:.9em;margin:1em 0} th,td{padding:.25em .7em;border-bottom:1px solid #ddd}
-            th{text-align:left;background:#f3f3f3} td.n{text-align:right;font-variant-numeric:tabular-nums}
-            tr.l1 td{font-weight:600;background:#fafafa} tr.l2 td{font-weight:700;border-top:2px solid #888}
-            figure{margin:1.5em 0} figcaption{font-weight:600;margin-bottom:.4em} .notes{color:#555;font-size:.9em}
+            \(style)
             </style></head><body>
-            <h1>\(escape(t.title))</h1>
-            <p class="sub">\(escape(t.subtitle))</p>
 
-            """
+            """ + heading(t) + content(t) + "</body></html>\n"
+    }
+
+    /// The report's style sheet (without `<style>`), for the file and for the web view's pages.
+    public static let style = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1200px}
+        h1{font-size:1.5em;margin-bottom:.2em} p.sub{color:#555;margin-top:0}
+        table{border-collapse:collapse;font-size:.9em;margin:1em 0} th,td{padding:.25em .7em;border-bottom:1px solid #ddd}
+        th{text-align:left;background:#f3f3f3} td.n{text-align:right;font-variant-numeric:tabular-nums}
+        tr.l1 td{font-weight:600;background:#fafafa} tr.l2 td{font-weight:700;border-top:2px solid #888}
+        figure{margin:1.5em 0} figcaption{font-weight:600;margin-bottom:.4em} .notes{color:#555;font-size:.9em}
+        """
+
+    /// The title and the line under it.
+    public static func heading(_ t: ReportTable) -> String {
+        "<h1>\(escape(t.title))</h1>\n<p class=\"sub\">\(escape(t.subtitle))</p>\n"
+    }
+
+    /// The charts, the table and the notes: the part of a page that holds the report, the same in
+    /// the file `samtaler report --format html` writes and in the web view.
+    public static func content(_ t: ReportTable) -> String {
+        var h = ""
         for var chart in t.charts where !chart.categories.isEmpty {
             chart.categories = chart.categories.map(t.human)
             chart.series = chart.series.map { (t.human($0.name), $0.values) }
@@ -50,7 +66,6 @@ enum HTMLReport {
         }
         h += "</tbody></table>\n"
         if !t.notes.isEmpty { h += "<div class=\"notes\">" + t.notes.map { "<p>\(escape($0))</p>" }.joined() + "</div>\n" }
-        h += "</body></html>\n"
         return h
     }
 

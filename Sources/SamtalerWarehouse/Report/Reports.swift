@@ -48,6 +48,7 @@ public struct Reports {
             case .transitions: table = try transitions(request)
             case .minplan: table = try minplan(request)
             case .jobsoegningskrav: table = try jobsoegningskrav(request)
+            case .batches: table = try batches(request)
             case .revisions: table = try revisions(request)
             case .timeliness: table = try timeliness(request)
             }

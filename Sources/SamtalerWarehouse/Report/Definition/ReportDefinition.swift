@@ -7,6 +7,7 @@ extension Reports {
     public enum Name: String, CaseIterable, Sendable {
         case volumes, forms, participants, coverage
         case marks, visitation, transitions, minplan, jobsoegningskrav
+        case batches
         case revisions, timeliness
 
         /// The breakdowns `--by` may name for this report.
@@ -15,7 +16,36 @@ extension Reports {
             case .volumes, .forms, .marks: return Breakdown.allCases
             case .visitation: return [.region, .indberetter]
             case .timeliness: return [.samtaletype, .indberettertype, .indberetter, .region]
-            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav, .revisions: return []
+            case .participants, .coverage, .transitions, .minplan, .jobsoegningskrav, .batches, .revisions: return []
+            }
+        }
+
+        /// What a person choosing a report reads (the web view's list): its Danish title and a line
+        /// on what it shows.
+        public var about: (title: String, summary: String) {
+            switch self {
+            case .volumes: return ("Samtaler og personer", "Afholdte samtaler og antal forskellige personer pr. periode, "
+                + "opdelt efter fx samtaletype, region eller indberetter, med subtotaler og total.")
+            case .forms: return ("Samtaleformer", "Hvordan samtalerne blev holdt: hver samtaleform og STAR's gruppering "
+                + "(fysisk fremmøde, telefonisk, video, digitalt, andet), med andele.")
+            case .participants: return ("Deltagere i samtalerne", "Andre deltagere end borgeren efter rolle og deltagelsesform, "
+                + "og hvor stor en andel af samtalerne der havde deltagere.")
+            case .coverage: return ("Dækning", "Indberettere, der leverede i forrige periode, men ikke i denne, "
+                + "og udledte a-kasser, der mangler et navn: driftens morgentjek.")
+            case .marks: return ("Markeringer og status", "Tidlig opfølgning, cv, videregivet til a-kassen, forpligtende aftale, "
+                + "særlig indsats, a-kassens deltagelse, cv-godkendelse og rådighedsvurdering, med andele.")
+            case .visitation: return ("Personer pr. visitationsgruppe", "Personer efter visitationsgruppe på en bestemt dag "
+                + "eller på den sidste dag i hver måned, kvartal eller år.")
+            case .transitions: return ("Skift mellem visitationsgrupper", "Personer, der skiftede visitationsgruppe, "
+                + "og første visitationer, pr. periode.")
+            case .minplan: return ("Min Plan", "A-kassernes udkast til »Min Plan« (§ 87, stk. 2) pr. periode og a-kasse.")
+            case .jobsoegningskrav: return ("Jobsøgningskrav", "A-kassernes krav om jobsøgning (§ 87, stk. 3) pr. periode og a-kasse.")
+            case .batches: return ("Indlæsninger", "Hvad hver natlig indlæsning læste, accepterede, afviste (pr. regel) "
+                + "og ændrede, og hvornår den kørte.")
+            case .revisions: return ("Revisioner af ministeriets udtræk", "Hvorfor et leveret udtræk har flyttet sig: hver række "
+                + "efter to kørsler, og ændringen delt i nye registreringer, rettelser og annulleringer, med de kørsler, de kom i.")
+            case .timeliness: return ("Registreringstid og foreløbige tal", "Dage fra afholdt til første registrering (median, "
+                + "90 %, andel inden for 7 og 30 dage), og hvordan hver måneds tal voksede med hver kørsel: hvilke måneder er foreløbige.")
             }
         }
     }
@@ -62,7 +92,7 @@ extension Reports {
             }
         }
 
-        var label: String {
+        public var label: String {
             switch self {
             case .month: return "Måned"
             case .quarter: return "Kvartal"
@@ -114,7 +144,7 @@ extension Reports {
             self = b
         }
 
-        var label: String {
+        public var label: String {
             switch self {
             case .samtaletype: return "Samtaletype"
             case .samtaleform: return "Samtaleform"
