@@ -20,6 +20,7 @@ enum Suppression {
     /// A text cell's value (other cells, never in a text column, as their case).
     static func keyText(_ cell: ReportTable.Cell) -> String { cell.string ?? "\(cell)" }
 
+    /// `table` with its counts from 1 to `threshold` - 1 hidden, and the secondary cells, as above.
     static func apply(_ table: ReportTable, threshold: Int) -> ReportTable {
         let countColumns = table.columns.indices.filter { table.columns[$0].kind == .count }
         let textColumns = table.columns.indices.filter { table.columns[$0].kind == .text }
