@@ -4,11 +4,13 @@
 # seconds, on this machine's loopback only) against one year's volumes page; every answer must be
 # 200 and the very page that a single request got, whose report part is checked against
 # `samtaler report --format html` first.
-# Usage: scripts/bench-web.sh DB [YEAR] [CONNECTIONS] [SECONDS]
+# CACHE is the server's --cache (default 64; 0: every request runs the report). The cache is
+# filled by the single reference request, so with it the load measures answers from the cache.
+# Usage: scripts/bench-web.sh DB [YEAR] [CONNECTIONS] [SECONDS] [CACHE]
 # Prints one line: "p50_ms p99_ms requests non_200_or_wrong_body requests_per_second"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DB=$1 YEAR=${2:-2025} CONNECTIONS=${3:-50} SECONDS_=${4:-20}
+DB=$1 YEAR=${2:-2025} CONNECTIONS=${3:-50} SECONDS_=${4:-20} CACHE=${5:-64}
 B=.build/release/samtaler
 dir=var/bench/web
 mkdir -p "$dir"
@@ -17,7 +19,7 @@ eval "$(scripts/pg.sh env)"; export PGHOST PGPORT PGUSER SAMTALER_SQL_DIR=$PWD/s
 psql -X -q -d "$DB" -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'samtaler_bench_web') THEN
   CREATE ROLE samtaler_bench_web LOGIN IN ROLE samtaler_rapport; END IF; END \$\$"
 
-PGUSER=samtaler_bench_web $B serve --port 0 --database "dbname=$DB" > "$dir/serve.out" 2> "$dir/serve.log" &
+PGUSER=samtaler_bench_web $B serve --port 0 --cache "$CACHE" --database "dbname=$DB" > "$dir/serve.out" 2> "$dir/serve.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q "listening on" "$dir/serve.out" && break; sleep 0.1; done

@@ -52,9 +52,13 @@ enum Pages {
     }
 
     /// A report page: the form with the current choices, then the report or what is wrong.
-    static func report(_ name: Reports.Name, options o: ReportOptions, table: ReportTable?, problem: String?) -> String {
+    static func report(_ name: Reports.Name, options o: ReportOptions, table: ReportTable?, problem: String?, suppress: Int? = nil) -> String {
         var h = "<nav><a href=\"/\">Alle rapporter</a></nav>\n<main>\n"
         h += table.map(HTMLReport.heading) ?? "<h1>\(HTMLReport.escape(name.about.title))</h1>\n"
+        if let suppress {
+            h += "<p class=\"diskretion\"><strong>Små tal er skjult:</strong> antal under \(suppress) vises ikke, "
+                + "i siden og i filerne (se noten under tabellen).</p>\n"
+        }
         h += form(name, o)
         if let problem { h += "<p class=\"fejl\" role=\"alert\">\(HTMLReport.escape(problem))</p>\n" }
         if let table {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PostgresClient
 import SamtalerWarehouse
@@ -22,14 +23,21 @@ public struct WebServer: Sendable {
         public var waitTimeout: Duration = .seconds(10)
         /// The longest a statement may run.
         public var statementTimeout: Duration = .seconds(30)
+        /// `--suppress N`: counts from 1 to N-1 hidden as the ministry extract hides them; nil: every number shown.
+        public var suppress: Int?
+        /// The most answers the result cache keeps (0: no cache) and the most bytes.
+        public var cacheEntries = 64
+        public var cacheBytes = 64 << 20
         public init() {}
     }
 
     let settings: Settings
     let pool: DatabasePool
+    let cache: ResultCache
 
     public init(_ settings: Settings) {
         self.settings = settings
+        cache = ResultCache(entries: settings.cacheEntries, bytes: settings.cacheBytes)
         pool = DatabasePool(conninfo: settings.conninfo, size: settings.connections,
                             waitTimeout: settings.waitTimeout, statementTimeout: settings.statementTimeout)
     }
@@ -85,10 +93,26 @@ public struct WebServer: Sendable {
             guard !error.isUnknownReport, let n = Reports.Name(rawValue: name) else { return Self.notFound() }
             return Self.html(Pages.report(n, options: options, table: nil, problem: error.danish), status: .badRequest)
         }
-        let table: ReportTable
-        do {
+        let download = query.contains { $0.key == "format" && !$0.value.isEmpty }
+        let threshold = settings.suppress
+        let make: @Sendable () async throws -> ResultCache.Answer = { [pool] in
             let request = parsed.request
-            table = try await pool.run { conn in try Reports(conn: conn).run(request) }
+            var table = try await pool.run { conn in try Reports(conn: conn).run(request) }
+            if let threshold { table = Suppression.apply(table, threshold: threshold) }
+            guard download else {
+                return .init(body: Pages.report(request.name, options: options, table: table, problem: nil, suppress: threshold),
+                             type: Self.htmlType, disposition: nil)
+            }
+            return Self.download(parsed.render(table), parsed: parsed)
+        }
+        do {
+            if cache.isOff { return Self.response(try await make(), cache: "off") }
+            // The request as the checked options say it (two spellings of one choice are one key).
+            let key = [name, download ? "fil" : "side", ReportQuery.string(options, format: options.format), threshold.map(String.init) ?? "-"]
+                .joined(separator: "\u{1F}")
+            let generation = try await pool.run { conn in try Self.generation(conn) }
+            let (answer, source) = try await cache.answer(key, generation: generation, make: make)
+            return Self.response(answer, cache: source.rawValue)
         } catch WarehouseError.usage(let message) {
             // What the options ask for cannot be shown (a batch not published, no delivery to
             // compare with): the form again, with the command line's words.
@@ -97,15 +121,34 @@ public struct WebServer: Sendable {
         } catch {
             return Self.failure(error)
         }
-        let download = query.contains { $0.key == "format" && !$0.value.isEmpty }
-        guard download else { return Self.html(Pages.report(parsed.request.name, options: options, table: table, problem: nil)) }
-        return Self.download(parsed.render(table), options: options, parsed: parsed)
+    }
+
+    /// What the warehouse's data depend on: the newest batch and how many there are (any status:
+    /// the batches report shows the failed loads too). A load adds a batch, so it changes this.
+    /// And the extracts recorded: the revisions report compares with the last delivery by default.
+    static func generation(_ conn: PGConnection) throws -> String {
+        do {
+            return try conn.scalar("""
+                SELECT coalesce(max(batch_key), 0) || '/' || count(*) || '/' || (SELECT count(*) FROM samtaler.udtraek)
+                FROM samtaler.dim_batch
+                """) ?? ""
+        } catch { throw WarehouseError.wrap(error, doing: "reading the newest batch") }
     }
 
     // MARK: responses
 
+    static let htmlType = "text/html; charset=utf-8"
+
     static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
-        body(page, status: status, type: "text/html; charset=utf-8")
+        body(page, status: status, type: htmlType)
+    }
+
+    /// A report's answer; `X-Samtaler-Cache` says whether it was made for this request (`miss`),
+    /// stored (`hit`), made for an identical request at the same time (`shared`) or not cached (`off`).
+    static func response(_ a: ResultCache.Answer, cache: String) -> Response {
+        var headers: HTTPFields = [HTTPField.Name("X-Samtaler-Cache")!: cache]
+        if let d = a.disposition { headers[.contentDisposition] = d }
+        return body(a.body, status: .ok, type: a.type, headers: headers)
     }
 
     static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
@@ -123,7 +166,7 @@ public struct WebServer: Sendable {
     }
 
     /// The bytes `samtaler report` writes for the same options, as a file to save.
-    static func download(_ text: String, options: ReportOptions, parsed: ReportOptions.Parsed) -> Response {
+    static func download(_ text: String, parsed: ReportOptions.Parsed) -> ResultCache.Answer {
         let (type, ext): (String, String)
         switch parsed.format {
         case .csv: (type, ext) = ("text/csv; charset=utf-8", "csv")
@@ -134,7 +177,7 @@ public struct WebServer: Sendable {
         // The name is made of checked values only: the report's name and the period's text.
         let period = parsed.request.period.map { "-" + $0.text.replacingOccurrences(of: "..", with: "_") } ?? ""
         let file = "\(parsed.request.name.rawValue)\(period)\(parsed.excel ? "-excel" : "").\(ext)"
-        return body(text, status: .ok, type: type, headers: [.contentDisposition: "attachment; filename=\"\(file)\""])
+        return .init(body: text, type: type, disposition: "attachment; filename=\"\(file)\"")
     }
 
     /// A failure as a page: what it means for the reader, in Danish; the detail goes to the log.

@@ -21,6 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
             read-only and has a statement_timeout. At most --connections queries run at
             once; a request waits up to --wait-timeout for one, then gets 503.
 
+            Answers are kept (--cache of them, 64 MB at most) until a load adds a batch;
+            identical requests at the same time run the report once. --suppress N hides
+            counts from 1 to N-1 as the ministry extract does (marks P and S), for readers
+            without rights to small numbers.
+
             There is no login. On 127.0.0.1 (the default) only this machine reaches it;
             anywhere else, put a reverse proxy with authentication in front
             (docs/web.md has an nginx example). Stop it with Ctrl-C (SIGINT) or SIGTERM.
@@ -46,7 +51,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Seconds a query may run before it is cancelled (503).", valueName: "seconds"))
     var statementTimeout = 30.0
 
+    @Option(help: ArgumentHelp("Hide counts from 1 to n-1 in pages and downloads, as the ministry extract does (for readers without rights to small numbers).", valueName: "n"))
+    var suppress: Int?
+
+    @Option(help: ArgumentHelp("The most report answers kept until the next load (0: no cache).", valueName: "n"))
+    var cache = 64
+
     func validate() throws {
+        if let suppress, suppress < 2 { throw ValidationError("--suppress is 2 or more (counts below it are hidden)") }
+        guard (0...10_000).contains(cache) else { throw ValidationError("--cache is 0 to 10000") }
         guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
         guard (1...100).contains(connections) else { throw ValidationError("--connections is 1 to 100") }
         guard waitTimeout > 0, statementTimeout > 0 else { throw ValidationError("--wait-timeout and --statement-timeout are seconds, more than 0") }
@@ -73,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         settings.connections = connections
         settings.waitTimeout = .milliseconds(Int(waitTimeout * 1000))
         settings.statementTimeout = .milliseconds(Int(statementTimeout * 1000))
+        settings.suppress = suppress
+        settings.cacheEntries = cache
         try await WebServer(settings).run { address in
             FileHandle.standardOutput.write(Data("samtaler serve: listening on \(address) (Ctrl-C stops it)\n".utf8))
         }

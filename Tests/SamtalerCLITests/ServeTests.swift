@@ -34,9 +34,12 @@ final class InFlight: Sendable {
     var answered: Int { replies.withLock { $0.count } }
 
     /// The statuses, in the order sent, once all have answered (nil where a request failed).
-    func statuses(timeout: TimeInterval = 60) -> [Int?] {
+    func statuses(timeout: TimeInterval = 60) -> [Int?] { all(timeout: timeout).map { $0?.status } }
+
+    /// The replies, in the order sent, once all have answered (nil where a request failed).
+    func all(timeout: TimeInterval = 60) -> [HTTPReply?] {
         waitUntil(timeout: timeout, every: 20_000) { answered == count }
-        return replies.withLock { r in (0..<count).map { try? r[$0]?.get().status } }
+        return replies.withLock { r in (0..<count).map { try? r[$0]?.get() } }
     }
 }
 
@@ -214,7 +217,8 @@ final class InFlight: Sendable {
         /// facts are locked (queries on them wait for the lock), `held` run then; the statuses of
         /// the requests once the lock is gone.
         func whileLocked(wait: String, count: Int, _ held: (InFlight) throws -> Void) throws -> [Int?] {
-            let web = try Served(s, ["--connections", "2", "--wait-timeout", wait], env: reporter.env)
+            // Identical requests: without the cache, which would run them as one (ServeCacheTests).
+            let web = try Served(s, ["--connections", "2", "--wait-timeout", wait, "--cache", "0"], env: reporter.env)
             defer { web.stop() }
             try locker.execute("BEGIN")
             try locker.execute("LOCK TABLE samtaler.fact_samtale IN ACCESS EXCLUSIVE MODE")
