@@ -7,8 +7,9 @@ import SamtalerFeed
 /// following them (docs/performance.md, "The first load").
 ///
 /// Everything else takes the ordinary path, through staging and the merge: a registration the
-/// Bloom filter has perhaps seen (a later version, or a false positive), an a-kasse the dimension
-/// does not know yet, Min Plan and job search. The merge then compares those versions with the
+/// Bloom filter has perhaps seen (a later version, or a false positive), Min Plan and job search.
+/// An a-kasse the dimension does not know yet becomes its inferred member the moment it is met,
+/// so its conversations go straight in too. The merge then compares those versions with the
 /// facts the direct path wrote, exactly as it compares a night's versions with earlier nights':
 /// a newer version replaces the fact, an equal or older one leaves it (the line loaded first
 /// wins a tie, and the direct row was loaded first). The result is the warehouse the ordinary
@@ -25,7 +26,7 @@ final class FirstLoad {
     private let encoder: StageRowEncoder
     private let batch: Int
     private var seen: KeyFilter
-    private let facts: PGCopyWriter
+    private var facts: PGCopyWriter
     /// Participants of the direct rows, and the lines for staging: sent after the facts' COPY.
     let participants = SpoolFile()
     let staged = SpoolFile()
@@ -37,6 +38,16 @@ final class FirstLoad {
     private var folded = 0
     /// Conversation lines that did not go through staging: the direct rows and the versions folded into them.
     var directLines: Int { direct + folded }
+    /// Where the lines went, for the summary: counted here, `written` and `folded` filled in by `paths`.
+    private var staged_ = LoadSummary.FirstLoadPaths()
+    var paths: LoadSummary.FirstLoadPaths {
+        var p = staged_
+        p.written = direct
+        p.folded = folded
+        return p
+    }
+    /// The keys of a-kasser this run added to the dimension (infer_akasse), by kode.
+    private var inferred: [String: Int] = [:]
 
     /// A first-seen registration waiting to be written, with the versions folded into it: kept
     /// as the bytes of its row, not as the `Registrering` (holding thousands of those costs the
@@ -97,7 +108,7 @@ final class FirstLoad {
     /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
     /// version, or aside for staging.
     func add(_ r: Registrering, noegle: [UInt8], seq: Int64) throws {
-        if r.registrering == .samtale, let indberetter = encoder.dimensions.key(r.indberetter) {
+        if r.registrering == .samtale, let indberetter = try indberetterKey(r.indberetter) {
             let key = RegistreringKey(noegle)
             if !seen.insert(key) {
                 let b = bucket(key)
@@ -119,8 +130,32 @@ final class FirstLoad {
                 return
             }
         }
+        switch r.registrering {
+        case .samtale: staged_.stagedLaterVersions += 1
+        case .minplan: staged_.stagedMinplan += 1
+        case .jobsoegningskrav: staged_.stagedJobsoegningskrav += 1
+        }
         try staged.withBuffer { encoder.encode(r, noegle: noegle, seq: seq, into: &$0) }
         staged.rows += 1
+    }
+
+    /// The indberetter's key. An a-kasse the dimension lacks becomes its inferred member now, as the
+    /// merge would make it (sql/definitions/25_samtaler.infer_akasse.sql), in the load's transaction:
+    /// libpq runs one COPY at a time on a connection, so the facts' COPY ends, the member is added
+    /// and the COPY starts again (once per new a-kasse). A staged line of it keeps no key and the
+    /// merge finds the member.
+    private func indberetterKey(_ i: Indberetter) throws -> Int? {
+        if let key = encoder.dimensions.key(i) { return key }
+        guard i.type == .akasse else { return nil }
+        if let key = inferred[i.kode] { return key }
+        try facts.finishBinary()
+        guard let key = Int(try conn.scalar("SELECT samtaler.infer_akasse($1, $2)", [i.kode, String(batch)]) ?? "") else {
+            throw WarehouseError.internal("samtaler.infer_akasse gave no key for a-kasse \(i.kode)")
+        }
+        facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
+        inferred[i.kode] = key
+        staged_.inferredAkasser += 1
+        return key
     }
 
     @inline(__always) private func bucket(_ key: RegistreringKey) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }

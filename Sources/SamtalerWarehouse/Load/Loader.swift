@@ -115,6 +115,7 @@ public final class Loader {
             try stage?.finish()
             try first?.finish()
             summary.directLines = first?.directLines ?? 0
+            summary.firstLoad = first?.paths
             summary.streamSeconds = Date().timeIntervalSince(started)
             if summary.read == 0 && !options.allowEmpty {
                 throw WarehouseError.data("""
