@@ -25,8 +25,8 @@ public struct LoadSummary: Sendable, Equatable {
     public var streamSeconds = 0.0
     /// Of `seconds`: the set-based merge into the facts.
     public var mergeSeconds = 0.0
-    /// First load only: conversation lines that went straight into the facts, as a row or as a later
-    /// version folded into one before it was written (the rest were staged).
+    /// First load only: lines that went straight into the facts, as a row or as a later version
+    /// folded into one before it was written (the rest were staged).
     public var directLines = 0
     /// First load only: where the accepted lines went (nil for an ordinary load).
     public var firstLoad: FirstLoadPaths?
@@ -39,22 +39,22 @@ public struct LoadSummary: Sendable, Equatable {
     /// Where a first load's accepted lines went: straight into the facts, or through staging and the
     /// merge, and why (docs/performance.md, "The first load").
     public struct FirstLoadPaths: Sendable, Equatable {
-        /// Conversation rows written straight into the facts.
+        /// Rows written straight into the facts (conversations, Min Plan, job search).
         public var written = 0
         /// Later versions folded into a row while it waited to be written.
         public var folded = 0
-        /// Conversation lines staged because the run had perhaps met their registration: a later
-        /// version of a row already written, or a false positive of the Bloom filter.
+        /// Lines staged because the run had perhaps met their registration: a later version of a
+        /// row already written, or a false positive of the Bloom filter.
         public var stagedLaterVersions = 0
-        /// Min Plan and job search lines: always staged.
-        public var stagedMinplan = 0
-        public var stagedJobsoegningskrav = 0
+        /// Lines staged for another reason: an indberetter without a key that is not an a-kasse
+        /// (the validator lets none through).
+        public var stagedOther = 0
         /// A-kasser the dimension lacked, added as inferred members during the stream.
         public var inferredAkasser = 0
 
         public init() {}
 
-        public var staged: Int { stagedLaterVersions + stagedMinplan + stagedJobsoegningskrav }
+        public var staged: Int { stagedLaterVersions + stagedOther }
     }
 
     public var linesPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
@@ -87,8 +87,7 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"direct_lines\":\(directLines)")
         parts.append("\"first_load\":" + (firstLoad.map { f in
             obj(["written": f.written, "folded": f.folded, "staged_later_versions": f.stagedLaterVersions,
-                 "staged_minplan": f.stagedMinplan, "staged_jobsoegningskrav": f.stagedJobsoegningskrav,
-                 "inferred_akasser": f.inferredAkasser])
+                 "staged_other": f.stagedOther, "inferred_akasser": f.inferredAkasser])
         } ?? "null"))
         parts.append("\"lines_per_second\":" + String(format: "%.1f", linesPerSecond))
         return "{" + parts.joined(separator: ",") + "}\n"
@@ -116,10 +115,9 @@ public struct LoadSummary: Sendable, Equatable {
         if let rejectsFile { lines.append("rejects    " + rejectsFile) }
         lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f)", seconds, streamSeconds, mergeSeconds))
         if let f = firstLoad {
-            lines.append("first load " + Self.thousands(directLines) + " conversation lines went straight into the facts ("
-                         + Self.thousands(f.folded) + " of them folded into a waiting row); staged: " + Self.thousands(f.stagedLaterVersions)
-                         + " later versions, " + Self.thousands(f.stagedMinplan) + " Min Plan, " + Self.thousands(f.stagedJobsoegningskrav)
-                         + " job search" + (f.inferredAkasser > 0 ? "; \(f.inferredAkasser) a-kasser inferred" : ""))
+            lines.append("first load " + Self.thousands(directLines) + " lines went straight into the facts (" + Self.thousands(f.folded)
+                         + " of them later versions folded into a waiting row), " + Self.thousands(f.staged) + " through staging"
+                         + (f.inferredAkasser > 0 ? "; \(f.inferredAkasser) a-kasser inferred" : ""))
         }
         lines.append("lines/s    " + Self.thousands(Int(linesPerSecond.rounded())))
         return lines.joined(separator: "\n") + "\n"
