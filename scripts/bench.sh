@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make bench: the figures of issue 4, measured side by side in one run on this machine.
+# make bench: the figures of issues 4 and 15, measured side by side in one run on this machine.
 # Usage: scripts/bench.sh [ROWS] [LARGE_ROWS]   (defaults 1000000 and 10000000)
+# BENCH_SHAPES (default "bench all-new corrections"): the feed shapes whose first load is measured
+# against the bulk floor and the DuckDB route; BENCH_PAIRS (default 2): alternating runs of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -28,7 +30,13 @@ load() {
 }
 
 echo "== feeds" >&2
-[ -f "$dir/feed-$ROWS.jsonl" ] || $B generate --rows "$ROWS" --seed 42 --invalid-share 0 --out "$dir/feed-$ROWS.jsonl" >&2
+SHAPES=${BENCH_SHAPES:-bench all-new corrections}
+PAIRS=${BENCH_PAIRS:-3}
+# The bench shape keeps the feed's old name (the same bytes as before shapes existed).
+feed_of() { if [ "$1" = bench ]; then echo "$dir/feed-$ROWS.jsonl"; else echo "$dir/feed-$1-$ROWS.jsonl"; fi; }
+for s in bench $SHAPES; do
+  [ -f "$(feed_of "$s")" ] || $B generate --rows "$ROWS" --seed 42 --invalid-share 0 --profile "$s" --out "$(feed_of "$s")" >&2
+done
 # Three increments, loaded one after the other: the median of the three is judged (one load of a
 # second or so is mostly noise on a shared machine). Each is January 2026 (after the bench feeds'
 # last day, and not in the future: feed contract v2 rejects registrations from the future), its
@@ -43,33 +51,86 @@ for i in 0 1 2; do
 done
 # stats → "median min max" of the numbers on standard input, one per line
 stats() { sort -n | awk '{ a[NR] = $1 } END { printf "%s %s %s", a[int((NR + 1) / 2)], a[1], a[NR] }'; }
+# "0.84 s (0.79-1.09)": the median and the range
+shown() { set -- $1; if [ "$2" = "$3" ]; then echo "$1 s"; else echo "$1 s ($2-$3)"; fi; }
+median() { echo "${1%% *}"; }
 # increments DB → "median min max" of the three increments loaded into DB
 increments() { local ts=() f t; for f in "${incrs[@]}"; do read -r t _ < <(load "$f" "$1"); ts+=("$t"); done; printf '%s\n' "${ts[@]}" | stats; }
 
-echo "== 1. full load of $ROWS lines into an empty warehouse" >&2
-fresh_db bench_load
-read -r t_load rss_load < <(load "$dir/feed-$ROWS.jsonl" bench_load)
-rate=$(awk -v n="$ROWS" -v s="$t_load" 'BEGIN { printf "%.0f", n / s }')
+# The DuckDB route (scripts/duckdb_route.py) runs in a virtual environment made here once, with
+# duckdb and psycopg from PyPI; without them it is skipped with one line.
+venv=.venv-bench
+duck=""
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import duckdb, psycopg" 2>/dev/null; then
+  duck=$venv/bin/python
+elif { python3 -m venv "$venv" && "$venv/bin/pip" install -q duckdb==2.0.1 'psycopg[binary]==3.3.9'; } > "$dir/pip.log" 2>&1; then
+  duck=$venv/bin/python
+else
+  echo "DuckDB route skipped: pip could not install duckdb and psycopg into $venv (see $dir/pip.log)" >&2
+fi
 
-echo "== 1b. the floor: psql \\copy of exactly the rows the load produced, into the same tables" >&2
-tables="fact_samtale fact_samtale_deltager fact_minplan fact_jobsoegningskrav"
-for t in $tables; do psql_ -d bench_load -c "\\copy samtaler.$t TO '$dir/$t.copy'"; done
-fresh_db bench_floor
-start=$(now)
-{ for t in $tables; do echo "\\copy samtaler.$t FROM '$dir/$t.copy'"; done; } | psql_ -d bench_floor -1
-t_floor=$(secs "$start" "$(now)")
-ratio_floor=$(awk -v a="$t_load" -v b="$t_floor" 'BEGIN { printf "%.2f", a / b }')
+# run_timed OUT COMMAND… → seconds of wall time (and "peak RSS MB" in OUT.rss)
+run_timed() {
+  local out=$1 s; shift
+  s=$(now)
+  /usr/bin/time -f "%M" -o "$out.rss" "$@" > "$out" 2>> "$dir/runs.log"
+  secs "$s" "$(now)"
+}
+facts="fact_samtale fact_samtale_deltager fact_minplan fact_jobsoegningskrav fact_visitation"
+content() { psql_ -d "$1" -At -f sql/bench/content.sql; }
+# shape_run SHAPE → fills the shape's row of the table: first loads, the bulk floor and the DuckDB
+# route, alternating, PAIRS times; the content of the load and of the route compared.
+declare -A r_load r_floor r_duck r_merge r_staged r_equal r_rss r_duckrss
+shape_run() {
+  local s=$1 f db lt=() ft=() dt=() mt=() k t
+  f=$(feed_of "$s")
+  db=bench_load; [ "$s" = bench ] || db=bench_load_shape
+  for ((k = 0; k < PAIRS; k++)); do
+    fresh_db "$db"
+    t=$(run_timed "$dir/summary.json" $B load "$f" --database "dbname=$db" --rejects "$dir/rejects.jsonl" --json)
+    lt+=("$t")
+    mt+=("$(python3 -c "import json; print(json.load(open('$dir/summary.json'))['merge_seconds'])")")
+    r_staged[$s]=$(python3 -c "import json; f = json.load(open('$dir/summary.json'))['first_load']; print(f['staged_later_versions'] + f['staged_other'])")
+    r_rss[$s]=$(awk '{ printf "%.0f", $1 / 1024 }' "$dir/summary.json.rss")
+    if [ "$k" = 0 ]; then
+      for t in $facts; do psql_ -d "$db" -c "\\copy samtaler.$t TO '$dir/$t.copy'"; echo "\\copy samtaler.$t FROM '$dir/$t.copy'"; done > "$dir/copies.psql"
+    fi
+    fresh_db bench_floor
+    ft+=("$(run_timed "$dir/floor.out" psql -X -q -v ON_ERROR_STOP=1 -1 -d bench_floor -v copies="$dir/copies.psql" -f sql/bench/floor.sql)")
+    if [ -n "$duck" ]; then
+      fresh_db bench_duck
+      dt+=("$(run_timed "$dir/duck.out" "$duck" scripts/duckdb_route.py --database "dbname=bench_duck" --key "$dir/key" --work "$dir/duck" "$f")")
+      r_duckrss[$s]=$(awk '{ printf "%.0f", $1 / 1024 }' "$dir/duck.out.rss")
+    fi
+  done
+  r_load[$s]=$(printf '%s\n' "${lt[@]}" | stats)
+  r_floor[$s]=$(printf '%s\n' "${ft[@]}" | stats)
+  r_merge[$s]=$(printf '%s\n' "${mt[@]}" | stats)
+  if [ -n "$duck" ]; then
+    r_duck[$s]=$(printf '%s\n' "${dt[@]}" | stats)
+    if [ "$(content "$db")" = "$(content bench_duck)" ]; then r_equal[$s]=yes; else r_equal[$s]=NO; fi
+  fi
+  rm -rf "$dir"/*.copy "$dir/duck"
+}
+for s in $SHAPES; do
+  echo "== 1. first load of $ROWS lines, shape $s: load, bulk floor, DuckDB route ($PAIRS alternating runs)" >&2
+  shape_run "$s"
+done
+# The later sections use the bench shape's warehouse.
+case " $SHAPES " in *" bench "*) ;; *) fresh_db bench_load; run_timed "$dir/summary.json" $B load "$(feed_of bench)" --database "dbname=bench_load" --rejects "$dir/rejects.jsonl" --json > /dev/null ;; esac
+psql_ -d postgres -c "DROP DATABASE IF EXISTS bench_load_shape WITH (FORCE)" -c "DROP DATABASE IF EXISTS bench_floor WITH (FORCE)" -c "DROP DATABASE IF EXISTS bench_duck WITH (FORCE)" 2>/dev/null
+rss_load=${r_rss[bench]:-$(awk '{ printf "%.0f", $1 / 1024 }' "$dir/summary.json.rss")}
+t_load=$(median "${r_load[bench]:-0}")
 
-echo "== 2. the alternative: jsonb staging + INSERT ... SELECT" >&2
+echo "== 2. the alternative: jsonb staging + INSERT ... SELECT (bench shape)" >&2
 fresh_db bench_alt
 start=$(now)
 psql_ -d bench_alt -c "CREATE TABLE alt_raw (n bigserial, l jsonb)" \
-  -c "\\copy alt_raw (l) FROM '$dir/feed-$ROWS.jsonl' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-psql_ -d bench_alt -1 -v key="$key" -v batch=1 -f sql/bench/sql_alternative.sql
+  -c "\\copy alt_raw (l) FROM '$(feed_of bench)' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+psql_ -d bench_alt -1 -v key="$key" -v batch=1 -f sql/bench/sql_alternative.sql > /dev/null
 t_alt=$(secs "$start" "$(now)")
 speedup=$(awk -v a="$t_alt" -v b="$t_load" 'BEGIN { printf "%.1f", a / b }')
-alt_rows=$(psql_ -d bench_alt -At -c "SELECT count(*) FROM samtaler.fact_samtale")
-our_rows=$(psql_ -d bench_load -At -c "SELECT count(*) FROM samtaler.fact_samtale")
+if [ "$(content bench_alt)" = "$(content bench_load)" ]; then alt_equal="the same content"; else alt_equal="content DIFFERS"; fi
 
 # Between two nightly runs autovacuum has analyzed and vacuumed the new rows; right after a bulk
 # load it has not, and would run during the next measurement. Do it here, timed on its own.
@@ -87,9 +148,6 @@ rep() {
   for ((k = 0; k < n; k++)); do s=$(now); "$@" --database "dbname=$db" > /dev/null; ts+=("$(secs "$s" "$(now)")"); done
   printf '%s\n' "${ts[@]}" | stats
 }
-# "0.84 s (0.79-1.09)": the median and the range
-shown() { set -- $1; if [ "$2" = "$3" ]; then echo "$1 s"; else echo "$1 s ($2-$3)"; fi; }
-median() { echo "${1%% *}"; }
 RUNS=${REPORT_RUNS:-3}
 t_vol1=$(rep bench_load $RUNS $B report volumes --per month --by samtaletype,indberetter)
 t_forms1=$(rep bench_load $RUNS $B report forms --per quarter)
@@ -124,16 +182,38 @@ read -r web0_p50 web0_p99 web0_n web0_bad web0_rps _ <<< "$web0"
 
 echo
 echo "samtaler bench on $(nproc) cores, $(date -u +%F), feed of $ROWS lines (no invalid lines), PostgreSQL $(psql_ -d postgres -At -c 'SHOW server_version')"
+echo
+echo "First load of $ROWS lines per feed shape: wall times, the median of $PAIRS runs alternating load, bulk floor and DuckDB route,"
+echo "the fastest and slowest in parentheses. Bulk floor: psql \\copy of the rows the load wrote into the same tables without"
+echo "indexes, then the same indexes built, in one transaction (sql/bench/floor.sql). DuckDB route: scripts/duckdb_route.py."
+ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+atleast() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "yes" : "NO" }'; }
+printf '| %-11s | %-20s | %-20s | %-10s | %-6s | %-20s | %-11s | %-6s | %-7s | %-18s | %-9s |\n' "shape" "samtaler load" "bulk floor" "load/floor" "<=1.5x" \
+  "DuckDB route" "DuckDB/load" ">=1.5x" "equal" "merge (of the load)" "staged"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "-------------" "----------------------" "----------------------" "------------" "--------" \
+  "----------------------" "-------------" "--------" "---------" "--------------------" "-----------"
+for s in $SHAPES; do
+  lf=$(ratio "${r_load[$s]}" "${r_floor[$s]}")
+  if [ -n "$duck" ]; then
+    dl=$(ratio "${r_duck[$s]}" "${r_load[$s]}"); dshown=$(shown "${r_duck[$s]}"); dmet=$(atleast "$dl" 1.5); dl="${dl}x"; eq=${r_equal[$s]}
+  else
+    dl="-"; dshown="skipped"; dmet="-"; eq="-"
+  fi
+  printf '| %-11s | %-20s | %-20s | %-10s | %-6s | %-20s | %-11s | %-6s | %-7s | %-18s | %-9s |\n' "$s" "$(shown "${r_load[$s]}")" "$(shown "${r_floor[$s]}")" \
+    "${lf}x" "$(met "$lf" 1.5)" "$dshown" "$dl" "$dmet" "$eq" "$(shown "${r_merge[$s]}")" "${r_staged[$s]}"
+done
+[ -n "$duck" ] && echo "peak RSS of the DuckDB route (the Python process): $(for s in $SHAPES; do printf '%s %s MB  ' "$s" "${r_duckrss[$s]}"; done)"
+echo "equal: every fact table, the visitation history and the inferred a-kasser, without surrogate keys (sql/bench/content.sql)"
+echo "the DuckDB route validates nothing; staged: lines that went through staging and the merge (the rest went straight into the facts)"
+echo
 echo "reports and extracts: the median of $RUNS runs, increments: the median of three, the fastest and slowest in parentheses"
 printf '| %-58s | %-22s | %-16s | %-4s |\n' "figure" "measured" "target" "met"
 printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..18})" "------"
 row() { printf '| %-58s | %-22s | %-16s | %-4s |\n' "$1" "$2" "$3" "$4"; }
 # timed FIGURE "median min max" TARGET LIMIT: a row judged on the median
 timed() { row "$1" "$(shown "$2")" "$3" "$(met "$(median "$2")" "$4")"; }
-row "1. full load, $ROWS lines (wall)" "${t_load} s, ${rate} lines/s" "-" "-"
-row "1. floor: psql \\copy of the same rows into the same tables" "${t_floor} s" "-" "-"
-row "1. load / floor" "${ratio_floor}x" "<= 1.5x" "$(met "$ratio_floor" 1.5)"
-row "2. jsonb staging + INSERT ... SELECT (samtaler only)" "${t_alt} s (${alt_rows} vs ${our_rows} rows)" "-" "-"
+row "1. full load, $ROWS lines, bench shape (wall, median)" "${t_load} s, $(awk -v n="$ROWS" -v s="$t_load" 'BEGIN { printf "%.0f", n / s }') lines/s" "-" "-"
+row "2. jsonb staging + INSERT ... SELECT (sql_alternative.sql)" "${t_alt} s, ${alt_equal}" "-" "-"
 row "2. samtaler load speed-up over it" "${speedup}x" ">= 5x (aim 10x)" "$(awk -v s="$speedup" 'BEGIN { print (s >= 5) ? "yes" : "NO" }')"
 row "   VACUUM ANALYZE after the full load ($ROWS)" "${t_vac1} s" "-" "-"
 i1=$(median "$t_incr1")

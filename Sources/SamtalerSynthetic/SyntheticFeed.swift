@@ -26,6 +26,8 @@ public struct SyntheticFeedOptions: Sendable {
     /// Jobcentre number their registrations per kommune and year from this + 1, so that feeds
     /// of the same year loaded one after the other bring new registrations, not corrections.
     public var jobcenterIDOffset = 0
+    /// How registrations and their versions are mixed (`SyntheticFeedProfile`).
+    public var profile: SyntheticFeedProfile = .bench
 
     public init(rows: Int, seed: UInt64,
                 from: CivilDate = CivilDate(year: 2024, month: 1, day: 1)!,
@@ -37,6 +39,27 @@ public struct SyntheticFeedOptions: Sendable {
         self.to = to
         self.invalidShare = invalidShare
     }
+}
+
+/// The shape of a feed: which registrations it holds and how their versions arrive. Every shape is
+/// valid under the feed contract (but the lines `invalidShare` asks for) and deterministic by seed.
+public enum SyntheticFeedProfile: String, CaseIterable, Sendable {
+    /// The project's bench feed, the default (the same bytes for the same seed as before shapes
+    /// existed): conversations with 6 % Min Plan drafts and job search requirements, a-kasser on
+    /// about 18 % of lines; about 4 % of registrations corrected later (15 % of those corrections
+    /// arriving before their original), 1 % withdrawn, 0.5 % sent twice; a person's
+    /// visitationsgruppe reassessed every 120 days.
+    case bench
+    /// Every registration new, in one version (no `ret`, no `annuller`, no duplicate):
+    /// conversations only, a-kasser on 35 % of lines, participants on about 30 %, and a
+    /// visitationsgruppe drawn at random on 40 % of the jobcenter lines whose kontaktgruppe allows
+    /// one, so persons change group often.
+    case allNew = "all-new"
+    /// Correction-heavy: the bench feed's mix of registrations, of which 3 in 7 get a later
+    /// version, so 30 % of lines are later versions (one in six a withdrawal); half of those
+    /// arrive before their original, most within 3,000 lines of it, one in ten up to 40,000
+    /// lines away.
+    case corrections
 }
 
 public struct SyntheticFeedStats: Sendable, Equatable {

@@ -108,6 +108,7 @@ extension SyntheticFeed {
     struct Engine {
         let t: Tables
         let rows: Int
+        let profile: SyntheticFeedProfile
         let poolSize: Int
         let personSeed: UInt64
         var rng: Rng
@@ -129,6 +130,7 @@ extension SyntheticFeed {
         init(tables: Tables, options: SyntheticFeedOptions) {
             t = tables
             rows = max(0, options.rows)
+            profile = options.profile
             poolSize = max(1, rows / 3)
             var s = SplitMix64(seed: options.seed)
             let mainSeed = s.next()
@@ -166,7 +168,11 @@ extension SyntheticFeed {
                     try emit(out, false)
                     continue
                 }
-                newRegistration(lineIndex: i)
+                switch profile {
+                case .bench: newRegistration(lineIndex: i)
+                case .allNew: newOnly(lineIndex: i)
+                case .corrections: newWithLaterVersion(lineIndex: i)
+                }
                 try emit(out, false)
             }
             return stats
@@ -186,18 +192,19 @@ extension SyntheticFeed {
             }
         }
 
+        /// A new registration of the bench feed's mix: 3 % Min Plan drafts, 3 % job search
+        /// requirements, the rest conversations, 87.2 % of them from jobcentre.
+        mutating func makeRegistration(day: Int) -> Registrering {
+            let u = rng.below(1000)
+            if u < 30 { return makeMinplan(day: day) }
+            if u < 60 { return makeJobsoegningskrav(day: day) }
+            return makeSamtale(day: day, jobcenter: rng.below(1000) < 872)
+        }
+
         /// A new registration, and maybe later versions of it: renders the line to write now.
         mutating func newRegistration(lineIndex i: Int) {
             let day = baseDay(i)
-            let u = rng.below(1000)
-            let r: Registrering
-            if u < 30 {
-                r = makeMinplan(day: day)
-            } else if u < 60 {
-                r = makeJobsoegningskrav(day: day)
-            } else {
-                r = makeSamtale(day: day, jobcenter: rng.below(1000) < 872)
-            }
+            let r = makeRegistration(day: day)
             var now = r
             let v = rng.below(10_000)
             if v < 400 {
@@ -228,6 +235,32 @@ extension SyntheticFeed {
             } else if v < 550 {
                 // ~0.5 %: an identical duplicate later.
                 schedule(r, due: i + rng.range(1, 3000))
+            }
+            render(now)
+            count(now)
+        }
+
+        /// The all-new shape: a conversation in its only version, 65 % from jobcentre.
+        mutating func newOnly(lineIndex i: Int) {
+            let r = makeSamtale(day: baseDay(i), jobcenter: rng.below(1000) < 650)
+            render(r)
+            count(r)
+        }
+
+        /// The correction-heavy shape: a new registration, and for 3 in 7 one later version (a
+        /// withdrawal one time in six), written before or after the original with equal chance.
+        mutating func newWithLaterVersion(lineIndex i: Int) {
+            let r = makeRegistration(day: baseDay(i))
+            var now = r
+            if rng.below(7) < 3 {
+                let later = rng.below(6) == 0 ? makeAnnullering(r) : makeRet(r)
+                let due = i + (rng.below(10) == 0 ? rng.range(3_000, 40_000) : rng.range(1, 3_000))
+                if rng.below(2) == 0 {
+                    now = later
+                    schedule(r, due: due)
+                } else {
+                    schedule(later, due: due)
+                }
             }
             render(now)
             count(now)
@@ -530,7 +563,7 @@ extension SyntheticFeed {
                 r.deltagere.append(makeDeltager(jobcenter: true, rolle: k, formIndex: r.formIndex))
                 konsulentMed = true
                 if rng.chance(0.1) { r.deltagere.append(makeDeltager(jobcenter: true, formIndex: r.formIndex)) }
-            } else if rng.chance(jobcenter ? 0.25 : 0.12) {
+            } else if rng.chance(profile == .allNew ? 0.29 : jobcenter ? 0.25 : 0.12) {
                 let u = rng.below(100)
                 let n = u < 70 ? 1 : (u < 92 ? 2 : 3)
                 for _ in 0..<n { r.deltagere.append(makeDeltager(jobcenter: jobcenter, formIndex: r.formIndex)) }
@@ -542,8 +575,13 @@ extension SyntheticFeed {
             // Persongruppe and visitation.
             if kgIndex >= 0 {
                 let kg = t.kontaktgrupper[kgIndex]
-                if jobcenter && kg.visitationTilladt && !t.visitationsgrupper.isEmpty && rng.chance(0.22) {
-                    r.visitationsgruppe = t.visitationsgrupper[visitationsgruppe(of: p, day: day)]
+                if jobcenter && kg.visitationTilladt && !t.visitationsgrupper.isEmpty {
+                    if profile == .allNew {
+                        // At random, not the person's own course: the group changes often.
+                        if rng.chance(0.4) { r.visitationsgruppe = t.visitationsgrupper[t.visitationsgruppeWeights.pick(&rng)] }
+                    } else if rng.chance(0.22) {
+                        r.visitationsgruppe = t.visitationsgrupper[visitationsgruppe(of: p, day: day)]
+                    }
                 }
                 if kg.cvRegel && rng.chance(jobcenter ? 0.05 : 0.06) {
                     r.cvFyldestgoerende = rng.chance(0.25)

@@ -4,20 +4,39 @@ import SamtalerFeed
 import SamtalerSynthetic
 import SamtalerWarehouse
 
+extension SyntheticFeedProfile: ExpressibleByArgument {}
+
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write a realistic, deterministic synthetic feed.",
         discussion: """
-            For demos, tests and benchmarks: both kinds of indberetter, every samtaletype
-            with the fields it requires, participants, a national spread of kommuner,
-            corrections, withdrawals, versions out of order, Min Plan drafts and job
-            search requirements, and a small share of deliberately invalid lines. The same
-            --rows and --seed give the same bytes on any machine. No real person is in it.
+            For demos, tests and benchmarks: both kinds of indberetter, every
+            samtaletype with the fields it requires, participants, a national spread
+            of kommuner, corrections, withdrawals, versions out of order, Min Plan
+            drafts and job search requirements, and a small share of deliberately
+            invalid lines. The same --profile, --rows and --seed give the same bytes
+            on any machine. No real person is in it.
+
+            Profiles: each is valid under the feed contract (but --invalid-share).
+              bench        (default) the project's bench feed: conversations and 6 %
+                           Min Plan and job search; 4 % of registrations corrected
+                           (15 % of those before their original), 1 % withdrawn,
+                           0.5 % sent twice
+              all-new      every registration new, in one version: conversations
+                           only, a-kasser on 35 % of lines, participants on 30 %,
+                           a visitationsgruppe drawn at random on 40 % of the
+                           jobcenter lines that may have one
+              corrections  the bench mix, but 30 % of lines are later versions
+                           (one in six a withdrawal), half of them arriving
+                           before their original
             """)
 
     @Option(help: "Number of lines.")
     var rows: Int
+
+    @Option(help: ArgumentHelp("The feed's shape (profiles below).", valueName: "name"))
+    var profile: SyntheticFeedProfile = .bench
 
     @Option(help: "Seed of the random generator.")
     var seed: UInt64 = 1
@@ -55,6 +74,7 @@ struct GenerateCommand: ParsableCommand {
             var options = SyntheticFeedOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
                                                invalidShare: invalidShare)
             options.jobcenterIDOffset = jobcenterIDOffset
+            options.profile = profile
             let stats: SyntheticFeedStats
             do { stats = try SyntheticFeed.write(to: out, options: options, reference: reference) } catch {
                 throw WarehouseError.output("cannot write \(out): \(error)")

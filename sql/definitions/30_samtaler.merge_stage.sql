@@ -26,14 +26,12 @@ CREATE OR REPLACE FUNCTION samtaler.merge_stage(p_batch integer, p_build_visitat
 RETURNS TABLE (registrering text, new bigint, changed bigint, withdrawn bigint)
 LANGUAGE plpgsql SET work_mem = '256MB' SET jit = off SET random_page_cost = 1.1 AS $$
 BEGIN
-    -- An a-kassekode the dimension lacks becomes an inferred member, flagged for naming.
-    INSERT INTO samtaler.dim_indberetter (indberettertype, indberetterkode, navn, udledt, udledt_batch_key)
-    SELECT DISTINCT 'akasse', s.akasse_kode, 'Ukendt a-kasse ' || s.akasse_kode, true, p_batch
-    FROM samtaler_stage s WHERE s.indberetter_key IS NULL
-    ON CONFLICT (indberettertype, indberetterkode) DO NOTHING;
-    UPDATE samtaler_stage s SET indberetter_key = d.indberetter_key
-    FROM samtaler.dim_indberetter d
-    WHERE s.indberetter_key IS NULL AND d.indberettertype = 'akasse' AND d.indberetterkode = s.akasse_kode;
+    -- An a-kassekode the dimension lacks becomes an inferred member, flagged for naming (infer_akasse).
+    WITH inferred AS MATERIALIZED (
+        SELECT akasse_kode, samtaler.infer_akasse(akasse_kode, p_batch) AS indberetter_key
+        FROM (SELECT DISTINCT akasse_kode FROM samtaler_stage WHERE indberetter_key IS NULL) u)
+    UPDATE samtaler_stage s SET indberetter_key = i.indberetter_key
+    FROM inferred i WHERE s.indberetter_key IS NULL AND s.akasse_kode = i.akasse_kode;
 
     -- Within the batch: the latest version of each registration; on a tie the line loaded first;
     -- and the earliest registreret of its versions that were not withdrawals. Most registrations

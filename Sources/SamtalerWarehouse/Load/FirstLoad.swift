@@ -1,14 +1,16 @@
 import PostgresClient
 import SamtalerFeed
 
-/// The direct path of a first load (a warehouse without conversations): each conversation
-/// registration the run has certainly not met before goes straight into `fact_samtale` while
-/// the feed is read, so the server's inserts overlap the reading and validating instead of
-/// following them (docs/performance.md, "The first load").
+/// The direct path of a first load (a warehouse without conversations): each registration the run
+/// has certainly not met before goes straight into its fact table: a conversation into
+/// `fact_samtale` while the feed is read, so the server's inserts overlap the reading and
+/// validating instead of following them (docs/performance.md, "The first load"); a Min Plan draft
+/// or job search requirement into `fact_minplan` or `fact_jobsoegningskrav` right after (libpq
+/// runs one COPY at a time on a connection). An a-kasse the dimension does not know yet becomes
+/// its inferred member the moment it is met.
 ///
-/// Everything else takes the ordinary path, through staging and the merge: a registration the
-/// Bloom filter has perhaps seen (a later version, or a false positive), an a-kasse the dimension
-/// does not know yet, Min Plan and job search. The merge then compares those versions with the
+/// A registration the Bloom filter has perhaps seen (a later version, or a false positive) takes
+/// the ordinary path, through staging and the merge. The merge then compares those versions with the
 /// facts the direct path wrote, exactly as it compares a night's versions with earlier nights':
 /// a newer version replaces the fact, an equal or older one leaves it (the line loaded first
 /// wins a tie, and the direct row was loaded first). The result is the warehouse the ordinary
@@ -25,18 +27,61 @@ final class FirstLoad {
     private let encoder: StageRowEncoder
     private let batch: Int
     private var seen: KeyFilter
-    private let facts: PGCopyWriter
-    /// Participants of the direct rows, and the lines for staging: sent after the facts' COPY.
+    private var facts: PGCopyWriter
+    /// Participants of the direct rows, the direct rows of Min Plan and job search, and the lines
+    /// for staging: sent after the facts' COPY.
     let participants = SpoolFile()
     let staged = SpoolFile()
-    private let firstKey: Int64
-    private var nextKey: Int64
-    /// Conversation rows written straight into the facts.
-    var direct: Int { Int(nextKey - firstKey) }
+    /// The fact tables written directly, by `Table.index(kind)`: conversations, Min Plan, job search.
+    private var tables: [Table]
+    /// Rows written straight into the facts.
+    var direct: Int { tables.reduce(0) { $0 + Int($1.nextKey - $1.firstKey) } }
     /// Later versions folded into a waiting direct row.
     private var folded = 0
-    /// Conversation lines that did not go through staging: the direct rows and the versions folded into them.
+    /// Lines that did not go through staging: the direct rows and the versions folded into them.
     var directLines: Int { direct + folded }
+    /// Where the lines went, for the summary: counted here, `written` and `folded` filled in by `paths`.
+    private var staged_ = LoadSummary.FirstLoadPaths()
+    var paths: LoadSummary.FirstLoadPaths {
+        var p = staged_
+        p.written = direct
+        p.folded = folded
+        return p
+    }
+
+    /// A fact table the direct path writes, with the surrogate keys it has handed out from the
+    /// table's own sequence (the writer lock keeps every other writer away until `finish` moves
+    /// the sequence on). A conversation's row goes into the COPY that runs during the stream, a
+    /// Min Plan draft's or job search requirement's into `rows`, COPYed after it.
+    private struct Table {
+        let name: String
+        let keyColumn: String
+        let columns: String
+        let firstKey: Int64
+        var nextKey: Int64
+        let rows: SpoolFile?
+
+        var sequence: String { "pg_get_serial_sequence('\(name)', '\(keyColumn)')" }
+
+        init(_ conn: PGConnection, _ name: String, _ keyColumn: String, _ columns: String, spooled: Bool) throws {
+            self.name = name
+            self.keyColumn = keyColumn
+            self.columns = columns
+            rows = spooled ? SpoolFile() : nil
+            firstKey = Int64(try conn.scalar("SELECT nextval(pg_get_serial_sequence('\(name)', '\(keyColumn)'))") ?? "") ?? 1
+            nextKey = firstKey
+        }
+
+        static func index(_ kind: Registreringstype) -> Int {
+            switch kind {
+            case .samtale: return 0
+            case .minplan: return 1
+            case .jobsoegningskrav: return 2
+            }
+        }
+    }
+    /// The keys of a-kasser this run added to the dimension (infer_akasse), by kode.
+    private var inferred: [String: Int] = [:]
 
     /// A first-seen registration waiting to be written, with the versions folded into it: kept
     /// as the bytes of its row, not as the `Registrering` (holding thousands of those costs the
@@ -65,16 +110,13 @@ final class FirstLoad {
     /// first eight bytes are as good a hash as any.
     private var buckets: [Int]
 
-    static let sequence = "pg_get_serial_sequence('samtaler.fact_samtale', 'samtale_key')"
-
     /// Inside the load's transaction and under the writer lock: true when no conversation (not
     /// even a withdrawn one) is in the warehouse.
     static func applies(_ conn: PGConnection) throws -> Bool {
         try conn.scalar("SELECT NOT EXISTS (SELECT 1 FROM samtaler.fact_samtale)") == "t"
     }
 
-    /// Starts the COPY into the facts. The surrogate keys are handed out here, from the fact's own
-    /// sequence (the writer lock keeps every other writer away until `finish` moves it on).
+    /// Starts the COPY into the conversations' facts.
     init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filterLog2Bits: Int, window: Int) throws {
         self.conn = conn
         self.encoder = encoder
@@ -85,8 +127,11 @@ final class FirstLoad {
         while n < 2 * self.window { n <<= 1 }
         buckets = [Int](repeating: -1, count: n)
         seen = KeyFilter(log2Bits: filterLog2Bits)
-        firstKey = Int64(try conn.scalar("SELECT nextval(\(Self.sequence))") ?? "") ?? 1
-        nextKey = firstKey
+        tables = [
+            try Table(conn, "samtaler.fact_samtale", "samtale_key", StageRowEncoder.factColumns, spooled: false),
+            try Table(conn, "samtaler.fact_minplan", "minplan_key", StageRowEncoder.minplanColumns, spooled: true),
+            try Table(conn, "samtaler.fact_jobsoegningskrav", "jobsoegningskrav_key", StageRowEncoder.jobsoegningskravColumns, spooled: true),
+        ]
         // The facts' secondary indexes are built after the COPY, not row by row during it
         // (sql/definitions/41_samtaler.first_load_drop_indexes.sql): a COPY into the table with its primary key only takes half the time.
         // The table stays locked for this transaction; it has no rows for anyone to read yet.
@@ -98,7 +143,7 @@ final class FirstLoad {
     /// version, or aside for staging.
     func add(_ p: Prepared, seq: Int64) throws {
         let r = p.registrering
-        if r.registrering == .samtale, let indberetter = encoder.dimensions.key(r.indberetter) {
+        if let indberetter = try indberetterKey(r.indberetter) {
             let key = RegistreringKey(p.noegle)
             if !seen.insert(key) {
                 let b = bucket(key)
@@ -119,9 +164,31 @@ final class FirstLoad {
                 folded += 1
                 return
             }
+            staged_.stagedLaterVersions += 1
+        } else {
+            staged_.stagedOther += 1
         }
         try staged.withBuffer { encoder.encode(p, seq: seq, into: &$0) }
         staged.rows += 1
+    }
+
+    /// The indberetter's key. An a-kasse the dimension lacks becomes its inferred member now, as the
+    /// merge would make it (sql/definitions/25_samtaler.infer_akasse.sql), in the load's transaction:
+    /// libpq runs one COPY at a time on a connection, so the facts' COPY ends, the member is added
+    /// and the COPY starts again (once per new a-kasse). A staged line of it keeps no key and the
+    /// merge finds the member.
+    private func indberetterKey(_ i: Indberetter) throws -> Int? {
+        if let key = encoder.dimensions.key(i) { return key }
+        guard i.type == .akasse else { return nil }
+        if let key = inferred[i.kode] { return key }
+        try facts.finishBinary()
+        guard let key = Int(try conn.scalar("SELECT samtaler.infer_akasse($1, $2)", [i.kode, String(batch)]) ?? "") else {
+            throw WarehouseError.internal("samtaler.infer_akasse gave no key for a-kasse \(i.kode)")
+        }
+        facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
+        inferred[i.kode] = key
+        staged_.inferredAkasser += 1
+        return key
     }
 
     @inline(__always) private func bucket(_ key: RegistreringKey) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
@@ -137,16 +204,22 @@ final class FirstLoad {
         return nil
     }
 
-    /// Writes the oldest waiting row into the facts' COPY, with its participants, under the next key.
+    /// Writes the oldest waiting row under its table's next key: a conversation into the facts' COPY
+    /// with its participants, a Min Plan draft or job search requirement aside.
     private func writeOldest() throws {
         let w = waiting[head]
         head += 1
-        let key = nextKey
-        try facts.withBuffer { encoder.encodeFact(w.fact, key: key, foersteRegistreret: w.foersteRegistreret, batch: batch, into: &$0) }
-        if !w.fact.participants.isEmpty {
-            try participants.withBuffer { encoder.encodeParticipants(w.fact, key: key, batch: batch, into: &$0) }
+        let t = Table.index(w.fact.kind)
+        let key = tables[t].nextKey
+        if let rows = tables[t].rows {
+            try rows.withBuffer { encoder.encodeFact(w.fact, key: key, foersteRegistreret: nil, batch: batch, into: &$0) }
+        } else {
+            try facts.withBuffer { encoder.encodeFact(w.fact, key: key, foersteRegistreret: w.foersteRegistreret, batch: batch, into: &$0) }
+            if !w.fact.participants.isEmpty {
+                try participants.withBuffer { encoder.encodeParticipants(w.fact, key: key, batch: batch, into: &$0) }
+            }
         }
-        nextKey += 1
+        tables[t].nextKey += 1
         // The written rows leave the array once they are as many as the window.
         if head > window {
             waiting.removeFirst(head)
@@ -155,21 +228,41 @@ final class FirstLoad {
         }
     }
 
-    /// After the stream: ends the facts' COPY, builds their indexes, moves the key sequence past
-    /// the keys used (so the merge's own inserts get new ones), and copies in the participants and
-    /// the staged lines.
+    /// After the stream: ends the facts' COPY, builds their indexes, moves the key sequences past
+    /// the keys used (so the merge's own inserts get new ones), and copies in the participants, the
+    /// Min Plan and job search rows and the staged lines.
     func finish() throws {
         while head < waiting.count { try writeOldest() }
         try facts.finishBinary()
         _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
-        if nextKey > firstKey {
-            _ = try conn.execute("SELECT setval(\(Self.sequence), $1)", [String(nextKey - 1)])
+        for t in tables where t.nextKey > t.firstKey {
+            _ = try conn.execute("SELECT setval(\(t.sequence), $1)", [String(t.nextKey - 1)])
         }
         let p = try conn.copyInBinary("samtaler.fact_samtale_deltager", StageRowEncoder.participantColumns)
         try participants.replay(into: p)
         try p.finishBinary()
+        for t in tables {
+            guard let rows = t.rows, t.nextKey > t.firstKey else { continue }
+            let copy = try conn.copyInBinary(t.name, t.columns)
+            try rows.replay(into: copy)
+            try copy.finishBinary()
+        }
         let s = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
         try staged.replay(into: s)
         try s.finish()
+    }
+
+    /// After the merge: the new and withdrawn Min Plan drafts and job search requirements, as
+    /// `finish_first_load` counts the conversations (into an empty warehouse nothing is "changed";
+    /// the merge's own counts compare staged versions with rows of this same run).
+    func counts() throws -> [String: [String: Int]] {
+        let r = try conn.execute("""
+            SELECT 'minplan', count(*) FILTER (WHERE NOT annulleret), count(*) FILTER (WHERE annulleret) FROM samtaler.fact_minplan
+            UNION ALL
+            SELECT 'jobsoegningskrav', count(*) FILTER (WHERE NOT annulleret), count(*) FILTER (WHERE annulleret) FROM samtaler.fact_jobsoegningskrav
+            """)
+        var out: [String: [String: Int]] = [:]
+        for i in 0..<r.rowCount { out[r.value(i, 0) ?? "?"] = ["new": r.int(i, 1) ?? 0, "changed": 0, "withdrawn": r.int(i, 2) ?? 0] }
+        return out
     }
 }

@@ -25,14 +25,37 @@ public struct LoadSummary: Sendable, Equatable {
     public var streamSeconds = 0.0
     /// Of `seconds`: the set-based merge into the facts.
     public var mergeSeconds = 0.0
-    /// First load only: conversation lines that went straight into the facts, as a row or as a later
-    /// version folded into one before it was written (the rest were staged).
+    /// First load only: lines that went straight into the facts, as a row or as a later version
+    /// folded into one before it was written (the rest were staged).
     public var directLines = 0
+    /// First load only: where the accepted lines went (nil for an ordinary load).
+    public var firstLoad: FirstLoadPaths?
     public var status: Status = .published
     public var maxRejectRatio = 0.1
     public var rejectsFile: String?
     /// new/changed/withdrawn per kind of registration.
     public var byRegistrering: [String: [String: Int]] = [:]
+
+    /// Where a first load's accepted lines went: straight into the facts, or through staging and the
+    /// merge, and why (docs/performance.md, "The first load").
+    public struct FirstLoadPaths: Sendable, Equatable {
+        /// Rows written straight into the facts (conversations, Min Plan, job search).
+        public var written = 0
+        /// Later versions folded into a row while it waited to be written.
+        public var folded = 0
+        /// Lines staged because the run had perhaps met their registration: a later version of a
+        /// row already written, or a false positive of the Bloom filter.
+        public var stagedLaterVersions = 0
+        /// Lines staged for another reason: an indberetter without a key that is not an a-kasse
+        /// (the validator lets none through).
+        public var stagedOther = 0
+        /// A-kasser the dimension lacked, added as inferred members during the stream.
+        public var inferredAkasser = 0
+
+        public init() {}
+
+        public var staged: Int { stagedLaterVersions + stagedOther }
+    }
 
     public var linesPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
     public var published: Bool { status == .published }
@@ -62,6 +85,10 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"stream_seconds\":" + String(format: "%.3f", streamSeconds))
         parts.append("\"merge_seconds\":" + String(format: "%.3f", mergeSeconds))
         parts.append("\"direct_lines\":\(directLines)")
+        parts.append("\"first_load\":" + (firstLoad.map { f in
+            obj(["written": f.written, "folded": f.folded, "staged_later_versions": f.stagedLaterVersions,
+                 "staged_other": f.stagedOther, "inferred_akasser": f.inferredAkasser])
+        } ?? "null"))
         parts.append("\"lines_per_second\":" + String(format: "%.1f", linesPerSecond))
         return "{" + parts.joined(separator: ",") + "}\n"
     }
@@ -87,8 +114,10 @@ public struct LoadSummary: Sendable, Equatable {
         }
         if let rejectsFile { lines.append("rejects    " + rejectsFile) }
         lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f)", seconds, streamSeconds, mergeSeconds))
-        if directLines > 0 {
-            lines.append("first load " + Self.thousands(directLines) + " conversation lines went straight into the facts")
+        if let f = firstLoad {
+            lines.append("first load " + Self.thousands(directLines) + " lines went straight into the facts (" + Self.thousands(f.folded)
+                         + " of them later versions folded into a waiting row), " + Self.thousands(f.staged) + " through staging"
+                         + (f.inferredAkasser > 0 ? "; \(f.inferredAkasser) a-kasser inferred" : ""))
         }
         lines.append("lines/s    " + Self.thousands(Int(linesPerSecond.rounded())))
         return lines.joined(separator: "\n") + "\n"

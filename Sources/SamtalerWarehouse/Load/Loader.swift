@@ -144,6 +144,7 @@ public final class Loader {
             try stage?.finish()
             try first?.finish()
             summary.directLines = first?.directLines ?? 0
+            summary.firstLoad = first?.paths
             summary.streamSeconds = Date().timeIntervalSince(started)
             if summary.read == 0 && !options.allowEmpty {
                 throw WarehouseError.data("""
@@ -181,13 +182,14 @@ public final class Loader {
                     summary.byRegistrering[merged.value(i, 0) ?? "?"] =
                         ["new": merged.int(i, 1) ?? 0, "changed": merged.int(i, 2) ?? 0, "withdrawn": merged.int(i, 3) ?? 0]
                 }
-                if first != nil {
+                if let first {
                     // The merge compared staged versions with facts of this same run; into an empty
-                    // warehouse every conversation is new or withdrawn. The visitation history is
+                    // warehouse every registration is new or withdrawn. The visitation history is
                     // built for every person (the direct rows bypassed the merge that builds it).
                     publishing?.note("  building the visitation history of every person ...")
                     let done = try conn.execute("SELECT new, withdrawn FROM samtaler.finish_first_load($1)", [String(summary.batch)])
                     summary.byRegistrering["samtale"] = ["new": done.int(0, 0) ?? 0, "changed": 0, "withdrawn": done.int(0, 1) ?? 0]
+                    summary.byRegistrering.merge(try first.counts()) { $1 }
                 }
             }
             summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)

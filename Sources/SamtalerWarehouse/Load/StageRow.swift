@@ -66,12 +66,22 @@ struct StageRowEncoder {
         cv_godkendelse, raadighedsvurdering, videregivet_til_akasse, foerste_registreret, antal_deltagere, batch_key
         """
     static let participantColumns = "samtale_key, deltager_nr, deltagerrolle_key, deltagelsesform_key, batch_key"
+    /// The columns of `samtaler.fact_minplan` and `samtaler.fact_jobsoegningskrav` as `encodeFact` writes them.
+    static let minplanColumns = """
+        minplan_key, registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym, registreret_dato_key,
+        aldersgruppe_key, koen_key, antal_jobmaal, batch_key
+        """
+    static let jobsoegningskravColumns = """
+        jobsoegningskrav_key, registrering_noegle, indberetter_key, registreret, annulleret, person_pseudonym, registreret_dato_key,
+        aldersgruppe_key, koen_key, antal_fagomraader, antal_ansoegninger, med_omfang, med_formaal, med_stillingskilder, batch_key
+        """
 
-    /// A conversation registration seen for the first time (the first load's direct path), as far
-    /// as it is known before the other versions in the run are: its fact row from
-    /// `registrering_noegle` to `videregivet_til_akasse` in COPY's binary format (starting with
-    /// the row's field count, still empty), and its participants' dimension keys.
+    /// A registration seen for the first time (the first load's direct path), as far as it is
+    /// known before the other versions in the run are: its fact row from `registrering_noegle` on,
+    /// without what `encodeFact` adds, in COPY's binary format (starting with the row's field
+    /// count, still empty), and a conversation's participants' dimension keys.
     struct DirectFact {
+        let kind: Registreringstype
         fileprivate let row: [UInt8]
         fileprivate let fields: Int
         /// deltagerrolle_key and deltagelsesform_key of each participant, in turn.
@@ -89,7 +99,27 @@ struct StageRowEncoder {
         w.timestamp(r.registreret)
         w.bool(r.annulleret)
         var participants: [Int] = []
-        if case .samtale(let s)? = r.body {
+        if r.registrering != .samtale {
+            // fact_minplan and fact_jobsoegningskrav: the person on the day it was registered
+            // (Pseudonymization.subject), and the counts.
+            var minplan: MinPlan?, krav: Jobsoegningskrav?
+            if case .minplan(let m)? = r.body { minplan = m }
+            if case .jobsoegningskrav(let j)? = r.body { krav = j }
+            let personKeys = p.person.map { dimensions.keys($0) }
+            w.uuid(p.person?.pseudonym)
+            w.int32(Pseudonymization.subject(r)?.day.key)                           // registreret_dato_key
+            w.int16(personKeys?.aldersgruppe)
+            w.int16(personKeys?.koen)
+            if r.registrering == .minplan {
+                w.int16(minplan?.antalJobmaal)
+            } else {
+                w.int16(krav?.antalFagomraader)
+                w.int16(krav?.antalAnsoegninger)
+                w.bool(krav?.medOmfang)
+                w.bool(krav?.medFormaal)
+                w.bool(krav?.medStillingskilder)
+            }
+        } else if case .samtale(let s)? = r.body {
             let keys = dimensions.keys(s)
             registrationColumns(s, keys, person: p.person, day: s.afholdtDato, &w)
             if !r.annulleret && !s.deltagere.isEmpty {
@@ -102,21 +132,24 @@ struct StageRowEncoder {
         } else {
             registrationColumns(nil, nil, person: nil, day: nil, &w)
         }
-        return DirectFact(row: w.out, fields: w.fieldCount, participants: participants)
+        return DirectFact(kind: r.registrering, row: w.out, fields: w.fieldCount, participants: participants)
     }
 
     /// Appends the finished fact row of `f` under surrogate key `key`: what the merge would insert
-    /// for the registration. `foersteRegistreret` is the earliest `registreret` of its versions that
-    /// were not withdrawals (nil: none). In COPY's binary format (the COPY starts with
-    /// `PGCopyBinary.header`): the server stores the values as they come instead of parsing
-    /// text, about 30 % less of its time per row (docs/performance.md).
+    /// for the registration, in the columns `factColumns`, `minplanColumns` or
+    /// `jobsoegningskravColumns`. `foersteRegistreret` (a conversation's only) is the earliest
+    /// `registreret` of its versions that were not withdrawals (nil: none). In COPY's binary format
+    /// (the COPY starts with `PGCopyBinary.header`): the server stores the values as they come
+    /// instead of parsing text, about 30 % less of its time per row (docs/performance.md).
     func encodeFact(_ f: DirectFact, key: Int64, foersteRegistreret: Timestamp?, batch: Int, into out: inout [UInt8]) {
         var w = PGBinaryRowWriter(out: out)
         out = []
         w.int64(Int(key))
         w.append(fieldsOf: f.row, count: f.fields)
-        if let t = foersteRegistreret { w.timestamp(t) } else { w.null() }   // foerste_registreret
-        w.int16(f.participants.count / 2)
+        if f.kind == .samtale {
+            if let t = foersteRegistreret { w.timestamp(t) } else { w.null() }   // foerste_registreret
+            w.int16(f.participants.count / 2)
+        }
         w.int32(batch)
         w.end()
         out = w.out
