@@ -110,10 +110,16 @@ final class FirstLoad {
     /// first eight bytes are as good a hash as any.
     private var buckets: [Int]
 
-    /// Inside the load's transaction and under the writer lock: true when no conversation (not
-    /// even a withdrawn one) is in the warehouse.
+    /// Inside the load's transaction and under the writer lock: true when no registration of any
+    /// kind (not even a withdrawn one) is in the warehouse. Min Plan drafts and job search
+    /// requirements count too: the direct path writes them without looking for an earlier row, so a
+    /// warehouse that holds only those (MarksAndAkasseReportTests) is not new.
     static func applies(_ conn: PGConnection) throws -> Bool {
-        try conn.scalar("SELECT NOT EXISTS (SELECT 1 FROM samtaler.fact_samtale)") == "t"
+        try conn.scalar("""
+            SELECT NOT EXISTS (SELECT 1 FROM samtaler.fact_samtale)
+               AND NOT EXISTS (SELECT 1 FROM samtaler.fact_minplan)
+               AND NOT EXISTS (SELECT 1 FROM samtaler.fact_jobsoegningskrav)
+            """) == "t"
     }
 
     /// Starts the COPY into the conversations' facts.
