@@ -51,6 +51,7 @@ env:
 	@echo 'export PATH="$(CURDIR)/.build/release:$$PATH"'
 
 test: deps db-start
+	@scripts/deps.sh test
 	swift build --build-tests
 	SAMTALER_BIN=$(CURDIR)/$(DEBUG_BIN) swift test --skip-build
 

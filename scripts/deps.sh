@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Checks what samtaler needs on this machine; installs what is missing with apt-get when run as
-# root, otherwise prints the exact command to run.
+# root, otherwise prints the exact command to run. `scripts/deps.sh test` also checks what only
+# the tests need: Debian's Chromium, the real browser of the web view's test (BrowserTests).
 set -euo pipefail
 missing=()
+if [ "${1:-}" = test ]; then
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+fi
 command -v swift >/dev/null 2>&1 || { echo "Swift 6 is not on PATH: install it from swift.org (the toolchain is not a Debian package)." >&2; exit 1; }
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkgconf)
 pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
