@@ -37,7 +37,8 @@ public struct Migrator {
         public let path: String
         public let text: String
         public let sha256: String
-        /// Definitions a migration's data step calls (`-- uses: FILE` lines): applied just before it.
+        /// Definitions a migration's data step calls (`-- uses: FILE` lines): applied just before it,
+        /// each after the definitions it names in its own `-- uses:` lines.
         public var uses: [String] {
             text.split(separator: "\n").compactMap { line in
                 line.hasPrefix("-- uses: ") ? line.dropFirst(9).split(separator: " ").first.map(String.init) : nil
@@ -168,12 +169,20 @@ public struct Migrator {
             let byName = Dictionary(definitions.map { ($0.name + ".sql", $0) }, uniquingKeysWith: { a, _ in a })
             for m in all {
                 if recorded[m.version] != nil { report.alreadyApplied += 1; continue }
-                for use in m.uses {
-                    guard let d = byName[use] else {
-                        throw WarehouseError.configuration("\(m.path) uses \(use), which is not in \(sqlDirectory)/definitions")
+                // What the data step calls, and what that calls, first (a definition may name
+                // one it calls: recompute_visitation runs visitation_perioder's query).
+                var done: Set<String> = []
+                func apply(_ uses: [String], of path: String) throws {
+                    for use in uses where !done.contains(use) {
+                        guard let d = byName[use] else {
+                            throw WarehouseError.configuration("\(path) uses \(use), which is not in \(sqlDirectory)/definitions")
+                        }
+                        done.insert(use)
+                        try apply(d.uses, of: d.path)
+                        try conn.execute(d.text)
                     }
-                    try conn.execute(d.text)
                 }
+                try apply(m.uses, of: m.path)
                 try conn.execute(m.text)
                 try conn.execute("INSERT INTO samtaler.schema_migration (version, navn, sha256) VALUES ($1, $2, $3)",
                                  [String(m.version), m.name, m.sha256])
