@@ -70,14 +70,17 @@ struct PipelineTests {
 /// of different shapes, for a first load (the direct path) and a load into a loaded warehouse
 /// (staging and the merge).
 @Suite(.serialized) struct ThreadsTests {
-    /// Three shapes of the same size: the generator's (with 5 % invalid lines); the same lines
-    /// backwards (later versions and withdrawals before their originals) with a third of them
-    /// invalid; and the generator's in two gzip files.
+    /// Five shapes of the same size: the generator's three profiles (`--profile bench`, `all-new`,
+    /// `corrections`, each with 5 % invalid lines); the bench profile's lines backwards (later
+    /// versions and withdrawals before their originals) with a third of them invalid; and the bench
+    /// profile's in two gzip files.
     static func shapes(in w: TestWarehouse) throws -> [(name: String, first: [String], next: [String])] {
         let reference = try ReferenceData.load(directory: TestWarehouse.root + "/sql/reference")
-        func generate(_ name: String, seed: UInt64, invalid: Double, offset: Int = 0) throws -> String {
+        func generate(_ name: String, seed: UInt64, invalid: Double, offset: Int = 0,
+                      profile: SyntheticFeedProfile = .bench) throws -> String {
             var o = SyntheticFeedOptions(rows: 6_000, seed: seed)
             o.invalidShare = invalid
+            o.profile = profile
             o.jobcenterIDOffset = offset
             let path = w.dir + "/" + name
             _ = try SyntheticFeed.write(to: path, options: o, reference: reference)
@@ -107,7 +110,10 @@ struct PipelineTests {
         let gz = [try gzip(write("g1.jsonl", all[..<half])), try gzip(write("g2.jsonl", all[half...]))]
         // The next night: corrections of the same registrations (same seed, later) and new ones.
         let next = try generate("next.jsonl", seed: 8, invalid: 0.05, offset: 100_000)
-        return [("generated", [plain], [next, plain]), ("backwards", [backwards], [next]), ("gzip", gz, [next] + gz)]
+        let allNew = try generate("all-new.jsonl", seed: 9, invalid: 0.05, profile: .allNew)
+        let corrections = try generate("corrections.jsonl", seed: 10, invalid: 0.05, profile: .corrections)
+        return [("generated", [plain], [next, plain]), ("all-new", [allNew], [next]), ("corrections", [corrections], [next]),
+                ("backwards", [backwards], [next]), ("gzip", gz, [next] + gz)]
     }
 
     /// Everything a load leaves: the tables but the batch table's times, the rejects file, the summary.
