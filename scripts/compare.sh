@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares two builds of samtaler (a refactor must change no output): loads one 1M-line feed with
-# each, alternating, into its own database, and compares every report and the extract byte for byte.
+# each, alternating, into its own database, then three nightly increments, and compares every
+# report and the extract byte for byte.
 #   scripts/compare.sh OLD_BIN OLD_SQL_DIR NEW_BIN NEW_SQL_DIR [WORK_DIR]
 set -euo pipefail
 # The PG* variables point at the server (make test and make demo use the project-local one: eval "$(make -s env)").
@@ -16,6 +17,17 @@ load() { # bin sql db
     | python3 -c "import json,sys; s=json.load(sys.stdin); print('$3', s['seconds'], s['stream_seconds'], s['merge_seconds'], s['accepted'])"
 }
 for round in 1 2; do load $OLD $OLDSQL cmp_old; load $NEW $NEWSQL cmp_new; done
+# The nightly increments: three of 20,000 lines (January 2026, as make bench makes them) into
+# each warehouse, alternating; the reports below then read what the merge made.
+increment() { # bin sql db file
+  SAMTALER_SQL_DIR=$2 SAMTALER_PSEUDONYM_KEY_FILE=$d/key $1 load $4 --database dbname=$3 --rejects $d/rej-$3.jsonl --json \
+    | python3 -c "import json,sys; s=json.load(sys.stdin); print('$3 increment', s['seconds'], s['merge_seconds'], s['new'], s['changed'], s['withdrawn'])"
+}
+for i in 0 1 2; do
+  f=$d/incr-$i.jsonl
+  [ -f $f ] || SAMTALER_SQL_DIR=$NEWSQL $NEW generate --rows 20000 --seed $((4242 + i)) --invalid-share 0 --from 2026-01-01 --to 2026-01-31 --out $f >/dev/null
+  increment $OLD $OLDSQL cmp_old $f; increment $NEW $NEWSQL cmp_new $f
+done
 psql -q -d cmp_old -c "VACUUM ANALYZE" ; psql -q -d cmp_new -c "VACUUM ANALYZE"
 n=0; bad=0
 run() { # args...
