@@ -142,4 +142,5 @@ clean:
 BENCH_ROWS  ?= 1000000
 BENCH_LARGE ?= 10000000
 bench: release db-start
+	@scripts/deps.sh bench
 	@scripts/bench.sh $(BENCH_ROWS) $(BENCH_LARGE)
