@@ -2,7 +2,9 @@
 # make bench: the figures of issues 4 and 15, measured side by side in one run on this machine.
 # Usage: scripts/bench.sh [ROWS] [LARGE_ROWS]   (defaults 1000000 and 10000000)
 # BENCH_SHAPES (default "bench all-new corrections"): the feed shapes whose first load is measured
-# against the bulk floor and the DuckDB route; BENCH_PAIRS (default 2): alternating runs of each.
+# against the bulk floor and the DuckDB route; BENCH_PAIRS (default 3): alternating runs of each.
+# BENCH_HUGE=100000000 (not the default): national volume, section 7 (docs/performance.md says how
+# long it takes and how much disk it needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -154,17 +156,46 @@ t_forms1=$(rep bench_load $RUNS $B report forms --per quarter)
 mkdir -p "$dir/extract"
 t_ext1=$(rep bench_load $RUNS $B extract --period 2025Q1 --out "$dir/extract")
 
+# big_case DB FEED: a first load of FEED into a fresh DB, VACUUM ANALYZE, the three increments and
+# the reports over it; sets c_load c_rss c_vac c_incr c_vol c_volall c_forms c_ext.
+big_case() {
+  fresh_db "$1"
+  read -r c_load c_rss < <(load "$2" "$1"); echo "  load: $c_load s, peak RSS $c_rss MB" >&2
+  c_vac=$(vacuum "$1")
+  c_incr=$(increments "$1"); echo "  increments: $c_incr" >&2
+  c_vol=$(rep "$1" $RUNS $B report volumes --period 2025 --per month --by samtaletype,indberetter)
+  c_volall=$(rep "$1" $RUNS $B report volumes --per month --by samtaletype,indberetter)
+  c_forms=$(rep "$1" $RUNS $B report forms --period 2025 --per quarter)
+  c_ext=$(rep "$1" $RUNS $B extract --period 2025Q1 --out "$dir/extract")
+  echo "  volumes 2025: $c_vol; every period: $c_volall; forms: $c_forms; extract: $c_ext" >&2
+}
+
 if [ "$LARGE" -gt 0 ]; then
   echo "== 5. $LARGE lines: load, increment, reports" >&2
   [ -f "$dir/feed-$LARGE.jsonl" ] || $B generate --rows "$LARGE" --seed 43 --invalid-share 0 --from 2016-01-01 --to 2025-12-31 --out "$dir/feed-$LARGE.jsonl" >&2
-  fresh_db bench_large
-  read -r t_large rss_large < <(load "$dir/feed-$LARGE.jsonl" bench_large)
-  t_vac10=$(vacuum bench_large)
-  t_incr10=$(increments bench_large)
-  t_vol10=$(rep bench_large $RUNS $B report volumes --period 2025 --per month --by samtaletype,indberetter)
-  t_vol10all=$(rep bench_large $RUNS $B report volumes --per month --by samtaletype,indberetter)
-  t_forms10=$(rep bench_large $RUNS $B report forms --period 2025 --per quarter)
-  t_ext10=$(rep bench_large $RUNS $B extract --period 2025Q1 --out "$dir/extract")
+  big_case bench_large "$dir/feed-$LARGE.jsonl"
+  t_large=$c_load rss_large=$c_rss t_vac10=$c_vac t_incr10=$c_incr t_vol10=$c_vol t_vol10all=$c_volall t_forms10=$c_forms t_ext10=$c_ext
+fi
+
+# National volume (BENCH_HUGE, not the default): twenty years, 2006-2025, in one first load. The
+# feed is written through gzip -1 (about a sixth of its 385 bytes a line) and read compressed.
+HUGE=${BENCH_HUGE:-0}
+if [ "$HUGE" -gt 0 ]; then
+  echo "== 7. $HUGE lines, 2006-2025: feed, load, increment, reports, disk ($(df -h --output=avail "$dir" | tail -1) free)" >&2
+  huge_start=$(now)
+  hfeed="$dir/feed-$HUGE.jsonl.gz"
+  if [ ! -f "$hfeed" ]; then
+    fifo="$dir/feed-huge.fifo"; rm -f "$fifo"; mkfifo "$fifo"
+    gzip -1 < "$fifo" > "$hfeed.part" & gz=$!
+    $B generate --rows "$HUGE" --seed 44 --invalid-share 0 --from 2006-01-01 --to 2025-12-31 --out "$fifo" >&2
+    wait $gz; rm -f "$fifo"; mv "$hfeed.part" "$hfeed"
+  fi
+  t_hgen=$(secs "$huge_start" "$(now)"); echo "  feed: $t_hgen s, $(du -h "$hfeed" | cut -f1)" >&2
+  big_case bench_huge "$hfeed"
+  t_huge=$c_load rss_huge=$c_rss t_vach=$c_vac t_incrh=$c_incr t_volh=$c_vol t_volhall=$c_volall t_formsh=$c_forms t_exth=$c_ext
+  read -r h_conv h_db < <(psql_ -d bench_huge -At -F ' ' -c "SELECT (SELECT count(*) FROM samtaler.fact_samtale), pg_database_size(current_database())")
+  h_feed=$(stat -c %s "$hfeed")
+  t_hall=$(secs "$huge_start" "$(now)")
 fi
 
 # ---- web: the web view's latency under a bounded concurrent load (scripts/bench-web.sh) ----
@@ -232,6 +263,19 @@ if [ "$LARGE" -gt 0 ]; then
   timed "4. report forms by quarter, 2025 ($LARGE)" "$t_forms10" "< 1 s" 1
   timed "4. extract of 2025Q1 ($LARGE)" "$t_ext10" "< 2 s" 2
   row "5. peak RSS of the load, $LARGE lines" "${rss_large} MB" "<= 150 MB, flat" "$(met "$rss_large" 150)"
+fi
+if [ "$HUGE" -gt 0 ]; then
+  ih=$(median "$t_incrh")
+  row "7. full load, $HUGE lines, 2006-2025 (wall)" "${t_huge} s, $(awk -v n="$HUGE" -v s="$t_huge" 'BEGIN { printf "%.0f", n / s }') lines/s" "-" "-"
+  row "   VACUUM ANALYZE after it" "${t_vach} s" "-" "-"
+  timed "7. increment 20,000 lines into $HUGE" "$t_incrh" "< 2 s" 2
+  timed "7. report volumes, year 2025 ($HUGE)" "$t_volh" "< 1 s" 1
+  timed "7. report forms by quarter, 2025 ($HUGE)" "$t_formsh" "< 1 s" 1
+  timed "7. extract of 2025Q1 ($HUGE)" "$t_exth" "< 2 s" 2
+  row "7. report volumes, every period ($HUGE)" "$(shown "$t_volhall")" "-" "-"
+  row "7. peak RSS of the load, $HUGE lines" "${rss_huge} MB" "<= 150 MB" "$(met "$rss_huge" 150)"
+  row "7. disk: database, conversations, per million" "$(awk -v b="$h_db" -v c="$h_conv" 'BEGIN { printf "%.1f GB, %d, %.0f MB", b / 1e9, c, b / 1e6 / (c / 1e6) }')" "-" "-"
+  row "7. the feed (gzip -1); the whole section" "$(awk -v b="$h_feed" 'BEGIN { printf "%.1f GB", b / 1e9 }'); ${t_hall} s (feed ${t_hgen} s)" "-" "-"
 fi
 # web (scripts/bench-web.sh)
 row "6. web: one page, volumes 2025 ($WEB_ROWS), alone" "${web_single} ms" "< 1 s" "$(met "${web_single:-99999}" 1000)"

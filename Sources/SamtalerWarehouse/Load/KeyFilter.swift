@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Bloom filter of 16-byte keys: "certainly not seen before" or "perhaps seen".
 ///
 /// The first load uses it to send every line whose registration the run has certainly not met
@@ -10,8 +12,25 @@ struct KeyFilter {
     private let mask: UInt64
     static let probes = 7
 
-    /// A filter of 2^`log2Bits` bits (the default, 2^27 bits = 16 MiB, keeps false positives
-    /// under 0.3 % up to ten million keys; more keys only send more lines through staging).
+    /// The size for a first load of these files: about 12 bits for each line they may hold, so
+    /// false positives stay under about 0.3 % however large the backfill. A feed line is 300 bytes or
+    /// more (the bench feed's average is 385), a gzip file holds about six times its size. At
+    /// least 2^27 bits (16 MiB: the size for every feed up to about ten million lines), at most
+    /// 2^31 (256 MiB, a hundred million lines or more). Memory of the load grows by the filter:
+    /// 2^31 bits is the whole of what a national backfill adds (docs/performance.md).
+    static func log2Bits(forFiles paths: [String]) -> Int {
+        var lines = 0.0
+        for path in paths {
+            let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.doubleValue ?? 0
+            lines += (path.hasSuffix(".gz") ? 6 * bytes : bytes) / 300
+        }
+        var n = 27
+        while n < 31 && Double(1 << n) < 12 * lines { n += 1 }
+        return n
+    }
+
+    /// A filter of 2^`log2Bits` bits (2^27 bits = 16 MiB keeps false positives under 0.3 % up
+    /// to ten million keys; more keys only send more lines through staging).
     init(log2Bits: Int = 27) {
         let bits = 1 << max(log2Bits, 6)
         words = [UInt64](repeating: 0, count: bits / 64)

@@ -20,8 +20,9 @@ public struct LoadOptions: Sendable {
     /// Into a warehouse without conversations, send first-seen conversations straight into the
     /// facts during the stream (FirstLoad). Off: every line goes through staging (tests compare).
     public var directFirstLoad = true
-    /// Size of the first load's Bloom filter, 2^n bits (tests make it tiny to force false positives).
-    public var firstLoadFilterLog2Bits = 27
+    /// Size of the first load's Bloom filter, 2^n bits; nil: sized from the files
+    /// (KeyFilter.log2Bits(forFiles:)). Tests make it tiny to force false positives.
+    public var firstLoadFilterLog2Bits: Int?
     /// How many first-seen conversations wait before they are written, so that a later version
     /// in the same run is folded into them instead of updating a written row (FirstLoad).
     public var firstLoadWindow = 16_384
@@ -93,7 +94,7 @@ public final class Loader {
             try conn.execute("SELECT samtaler.create_stage()")
             let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
-                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits,
+                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits ?? KeyFilter.log2Bits(forFiles: options.files),
                             window: options.firstLoadWindow) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads; `threads` workers validate and pseudonymize chunks of lines side by
