@@ -45,6 +45,8 @@ struct Prepared: Sendable {
     let noegle: [UInt8]
     /// The person the registration concerns, on the day it concerns them (nil for a withdrawal).
     let person: Pseudonymization.Person?
+    /// That day (Pseudonymization.subject): the fact's date key.
+    let day: CivilDate?
 }
 
 /// What a worker makes of a chunk: for each line, in order, the prepared registration or the
@@ -72,8 +74,10 @@ struct Preparation: Sendable {
                 let bytes = UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count])
                 switch validator.validate(line: bytes, truncated: line.truncated) {
                 case .accepted(let r):
+                    let subject = Pseudonymization.subject(r)
                     outcomes.append(.accepted(Prepared(registrering: r, noegle: pseudonymization.naturalKey(r),
-                                                       person: pseudonymization.person(of: r))))
+                                                       person: subject.map { pseudonymization.person($0.person, on: $0.day) },
+                                                       day: subject?.day)))
                 case .rejected(let id, let reasons):
                     outcomes.append(.rejected(id: id, reasons: reasons))
                 }

@@ -38,8 +38,6 @@ struct Pseudonymization: Sendable {
         }
     }
 
-    /// The person of `subject(r)`, pseudonymized.
-    func person(of r: Registrering) -> Person? { Self.subject(r).map { person($0.person, on: $0.day) } }
 
     /// The keyed hash of a registration's natural key (registrering, indberetter type and kode, id).
     func naturalKey(_ r: Registrering) -> [UInt8] {

@@ -45,7 +45,7 @@ struct StageRowEncoder {
         w.text(indberetter == nil ? r.indberetter.kode : nil)                   // akasse_kode
         w.timestamp(r.registreret)
         w.bool(r.annulleret)
-        registrationColumns(samtale, keys, person: p.person, day: Pseudonymization.subject(r)?.day, &w)
+        registrationColumns(samtale, keys, person: p.person, day: p.day, &w)
         w.intArray(keys?.deltagerroller)
         w.intArray(keys?.deltagelsesformer)
         w.int(minplan?.antalJobmaal)
@@ -107,7 +107,7 @@ struct StageRowEncoder {
             if case .jobsoegningskrav(let j)? = r.body { krav = j }
             let personKeys = p.person.map { dimensions.keys($0) }
             w.uuid(p.person?.pseudonym)
-            w.int32(Pseudonymization.subject(r)?.day.key)                           // registreret_dato_key
+            w.int32(p.day?.key)                                                      // registreret_dato_key
             w.int16(personKeys?.aldersgruppe)
             w.int16(personKeys?.koen)
             if r.registrering == .minplan {
