@@ -89,17 +89,17 @@ import Testing
             var req = Reports.Request(name: .volumes, period: try period.map { try Period.parse($0) })
             req.per = per
             req.by = by
-            let client = try Reports(conn: PGConnection(w.conninfo)).run(req)
+            let client = try Reports(conn: PGConnection(w.conninfo), keptCopy: false).run(req)
             let sql = try Reports(conn: PGConnection(w.conninfo), sqlOnly: true).run(req)
             #expect(ReportFormat.json.render(client) == ReportFormat.json.render(sql), "\(period ?? "all") \(per) \(by.map(\.rawValue))")
             // Over the row limit (by the planner's estimate) SQL counts: the same report.
-            let limited = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 10).run(req)
+            let limited = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 10, keptCopy: false).run(req)
             #expect(ReportFormat.json.render(limited) == ReportFormat.json.render(sql))
             // Over the row limit, in pieces of whole periods of about 500 rows, one connection and
             // two (the grand total's persons counted over all pieces): the same. Where the pieces
             // cannot be made (one period; a piece over the limit) SQL counts.
             for helper in [nil, { try PGConnection(w.conninfo) }] as [(() throws -> PGConnection)?] {
-                let inPieces = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 2000, helper: helper, chunkRows: 500).run(req)
+                let inPieces = try Reports(conn: PGConnection(w.conninfo), clientRowLimit: 2000, helper: helper, chunkRows: 500, keptCopy: false).run(req)
                 #expect(ReportFormat.json.render(inPieces) == ReportFormat.json.render(sql), "pieces: \(period ?? "all") \(per) \(by.map(\.rawValue))")
             }
             // Read in two halves on two connections (one snapshot), counted together: the same.
@@ -107,7 +107,7 @@ import Testing
             // off), halves of the days where it reads the date index (sequential scans off).
             for conninfo in [w.conninfo + " options='-c enable_indexscan=off -c enable_bitmapscan=off'",
                              w.conninfo + " options='-c enable_seqscan=off'"] {
-                let halves = try Reports(conn: PGConnection(conninfo), helper: { try PGConnection(conninfo) }, splitRows: 0).run(req)
+                let halves = try Reports(conn: PGConnection(conninfo), helper: { try PGConnection(conninfo) }, splitRows: 0, keptCopy: false).run(req)
                 #expect(ReportFormat.json.render(halves) == ReportFormat.json.render(sql), "halves: \(conninfo) \(period ?? "all") \(per) \(by.map(\.rawValue))")
             }
             compared += client.rows.count
@@ -151,7 +151,7 @@ import Testing
             let whole = try Reports(conn: PGConnection(w.conninfo)).run(req)
             for conninfo in [w.conninfo + " options='-c enable_indexscan=off -c enable_bitmapscan=off'",
                              w.conninfo + " options='-c enable_seqscan=off'"] {
-                let halves = try Reports(conn: PGConnection(conninfo), helper: { try PGConnection(conninfo) }, splitRows: 0).run(req)
+                let halves = try Reports(conn: PGConnection(conninfo), helper: { try PGConnection(conninfo) }, splitRows: 0, keptCopy: false).run(req)
                 #expect(ReportFormat.json.render(halves) == ReportFormat.json.render(whole), "forms halves: \(conninfo) \(period ?? "all") \(per) \(by.map(\.rawValue))")
             }
             #expect(period == "1990" || whole.rows.count > 10)

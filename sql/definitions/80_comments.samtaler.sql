@@ -579,3 +579,19 @@ COMMENT ON COLUMN samtaler.udtraek.batches IS
 'Kørslerne, hvis versioner udtrækket tæller (manifestets batches), stigende.';
 COMMENT ON COLUMN samtaler.udtraek.genereret IS
 'Hvornår udtrækket blev lavet (manifestets genereret).';
+
+------------------------------------------------------------------ the kept copy (migration 0013)
+COMMENT ON TABLE samtaler.kept_samtale IS
+'De aktuelle samtaler (ikke annullerede, med afholdt dato) endnu en gang, sorteret efter person, så rapporter kan tælle forskellige personer over mange perioder uden at læse fact_samtale (docs/performance.md, "Every period: the kept copy"). Kornet: én række pr. år og pseudonymblok. Skrives igen af samtaler.keep_samtale ved hver indlæsning, i samme transaktion. Ingen kolonner ud over faktatabellens pseudonym og dimensionsnøgler.';
+COMMENT ON COLUMN samtaler.kept_samtale.aar IS
+'Året for afholdt_dato_key (ÅÅÅÅ).';
+COMMENT ON COLUMN samtaler.kept_samtale.blok IS
+'Pseudonymets første byte (0–255); 256 for samtaler uden kendt person. En persons samtaler i et år ligger i én blok.';
+COMMENT ON COLUMN samtaler.kept_samtale.raekker IS
+'Antal samtaler i blokken (længden af data delt med 38).';
+COMMENT ON COLUMN samtaler.kept_samtale.data IS
+'Blokkens samtaler som rækker af 38 byte, sorteret bytevis (altså efter person): pseudonym (16 byte), afholdt_dato_key og indberetter_key (4 byte hver), samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key, koen_key og status_key (2 byte hver, -1 for NULL), alle big-endian. Formatet står i sql/definitions/45_samtaler.keep_samtale.sql.';
+COMMENT ON TABLE samtaler.kept_samtale_batch IS
+'Hvilken kørsel kept_samtale afspejler. Kornet: én række. En rapport bruger kopien kun, når den er den senest publicerede kørsel; ellers læser den fact_samtale.';
+COMMENT ON COLUMN samtaler.kept_samtale_batch.batch_key IS
+'Kørslen (dim_batch), hvis indlæsning skrev kopien; NULL før første indlæsning.';

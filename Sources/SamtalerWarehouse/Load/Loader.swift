@@ -194,6 +194,16 @@ public final class Loader {
                 }
             }
             summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)
+            // The conversations once more, sorted by person, for the reports that count distinct
+            // persons over many periods (samtaler.keep_samtale): published with the facts.
+            let keptStarted = Date()
+            do {
+                let keeping = options.showProgress ? ProgressLine() : nil
+                defer { keeping?.finish() }
+                keeping?.note("  keeping the conversations sorted by person for the reports ...")
+                try conn.execute("SELECT samtaler.keep_samtale($1)", [String(summary.batch)])
+            }
+            summary.keptSeconds = Date().timeIntervalSince(keptStarted)
             for counts in summary.byRegistrering.values {
                 summary.new += counts["new"] ?? 0
                 summary.changed += counts["changed"] ?? 0

@@ -57,12 +57,17 @@ extension GroupedQuery {
     /// The counted groups of `rollup`, labelled and in this query's order.
     func rows(of rollup: inout DistinctRollup, _ conn: PGConnection) throws -> [RollupRow] {
         let counted = rollup.groups()
+        return try rows(of: counted, columns: rollup.columns, conn)
+    }
 
+    /// Groups counted in the client (`counted`, their keys as codes of `columns`), labelled and
+    /// in this query's order.
+    func rows(of counted: [DistinctRollup.Group], columns: [DistinctRollup.Column], _ conn: PGConnection) throws -> [RollupRow] {
         // Per column, per code: the label and the rank of (sort, key) among the column's keys.
         var labels: [[String?]] = []
         var ranks: [[Int]] = []
         for (c, group) in groups.enumerated() {
-            let values = rollup.columns[c].values
+            let values = columns[c].values
             let on = group.on("x.k")
             let res = try conn.execute("""
                 SELECT x.n, \(on.label), rank() OVER (ORDER BY \(on.sort), x.k)

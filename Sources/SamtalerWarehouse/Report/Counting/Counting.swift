@@ -36,14 +36,18 @@ public struct CountingOptions {
     /// Opens a second connection to the same database, for reading a large period in two halves
     /// or two pieces at once; nil: one connection only.
     public var helper: (() throws -> PGConnection)?
+    /// Volumes may count from the kept copy sorted by person (`KeptCounting`) when it is current
+    /// and the period large enough; false: from the facts always (the tests compare both).
+    public var keptCopy = true
 
     public init(sqlOnly: Bool = false, clientRowLimit: Int = 4_000_000, helper: (() throws -> PGConnection)? = nil,
-                splitRows: Int = 200_000, chunkRows: Int = 500_000) {
+                splitRows: Int = 200_000, chunkRows: Int = 500_000, keptCopy: Bool = true) {
         self.sqlOnly = sqlOnly
         self.clientRowLimit = clientRowLimit
         self.helper = helper
         self.splitRows = splitRows
         self.chunkRows = chunkRows
+        self.keptCopy = keptCopy
     }
 }
 
@@ -82,14 +86,16 @@ struct PlanEstimate: Equatable {
 extension Reports {
     /// How volumes counts `filter`'s conversations. In the client (2-3x faster than PostgreSQL
     /// 15's count(DISTINCT) per grouping set) when the query has at most four groups
-    /// (`DistinctRollup.maxColumns`) and the planner expects rows: up to `clientRowLimit` in one
-    /// read, in two halves at once from `splitRows` on when a second connection opens; over the
-    /// limit in pieces of whole periods when they can be made. Otherwise, and with `sqlOnly`, SQL.
+    /// (`DistinctRollup.maxColumns`) and the planner expects rows: from the kept copy sorted by
+    /// person when it can (`keptCounting`); else up to `clientRowLimit` in one read, in two halves
+    /// at once from `splitRows` on when a second connection opens; over the limit in pieces of
+    /// whole periods when they can be made. Otherwise, and with `sqlOnly`, SQL.
     func volumesCounting(_ query: GroupedQuery, _ filter: ReportFilter, per: Granularity) throws -> any Counting {
         let sql = SQLCounting(conn: conn, filter: filter)
         guard !options.sqlOnly, query.groups.count <= DistinctRollup.maxColumns else { return sql }
         let plan = try plan(filter)
         guard let rows = plan.rows else { return sql }
+        if let kept = try keptCounting(query, filter) { return kept }
         if rows > options.clientRowLimit {
             // Too many rows to hold at once: piece by piece, each piece whole periods.
             guard let pieces = try pieces(filter, per: per, rows: rows) else { return sql }

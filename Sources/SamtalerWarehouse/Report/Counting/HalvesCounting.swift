@@ -116,10 +116,11 @@ func bothHalves<T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first:
     return both
 }
 
-/// Runs `work` for both filters at once: the first on `conn` here, the second on `other` on a
-/// thread of its own. On an error the other's work is waited for before it is thrown.
-func atOnce<T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first: ReportFilter, second: ReportFilter),
-               _ work: @escaping (PGConnection, ReportFilter) throws -> T) throws -> (first: T, second: T) {
+/// Runs `work` for both parts (filters, or halves of the kept copy) at once: the first on `conn`
+/// here, the second on `other` on a thread of its own. On an error the other's work is waited for
+/// before it is thrown.
+func atOnce<P, T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first: P, second: P),
+                  _ work: @escaping (PGConnection, P) throws -> T) throws -> (first: T, second: T) {
     let reading = Concurrently(UncheckedBox(other)) { try work($0, split.second) }
     let first: T
     do {

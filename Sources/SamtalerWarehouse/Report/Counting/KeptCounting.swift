@@ -1,0 +1,413 @@
+import PostgresClient
+
+/// Volumes counted from the kept copy (samtaler.kept_samtale, migration 0013): the current
+/// conversations once more as byte strings, one per year and pseudonym block, each sorted by
+/// person (the layout: sql/definitions/45_samtaler.keep_samtale.sql). A report reads the blocks of
+/// its years at memory speed, where reading the facts costs the server about a microsecond a row,
+/// and finds each person's rows side by side: a row is its person's first in a group exactly when
+/// no earlier row of the same person and year has that group, so every level but the grand total
+/// is counted without a sort and without a set of persons. The grand total counts each block's
+/// persons over the years (the blocks of one pseudonym byte share no person with another's).
+///
+/// The period is the first group, so every group but the grand total lies within one year. The
+/// groups' keys are computed by the same SQL expressions as in the other strategies, once for
+/// every value of the field they depend on (`KeptField`), never per row. Two connections read
+/// the even and the odd blocks at once. Memory: one block at a time, the persons of a pseudonym
+/// byte over the years, and the groups. docs/performance.md, "Every period: the kept copy".
+struct KeptCounting: Counting {
+    let conn: PGConnection
+    let second: PGConnection?
+    let filter: ReportFilter
+
+    func rollup(_ query: GroupedQuery) throws -> [RollupRow] {
+        defer { _ = try? second?.execute("COMMIT") }
+        let keys = try KeptKeys(query, filter, conn)
+        let years = (filter.from / 10000, filter.to / 10000)
+        var tally: KeptTally
+        if let second {
+            let both = try atOnce(conn, second, (first: 0, second: 1)) { conn, parity in
+                try KeptTally.read(conn, keys, years: years, parity: parity)
+            }
+            tally = both.first
+            tally.absorb(both.second)
+        } else {
+            tally = try KeptTally.read(conn, keys, years: years, parity: nil)
+        }
+        return try query.rows(of: tally.groups(), columns: keys.columns, conn)
+    }
+
+    /// forms counts no distinct persons: SQL counts it.
+    func forms(_ query: GroupedQuery) throws -> PGResult {
+        try SQLCounting(conn: conn, filter: filter).forms(query)
+    }
+}
+
+// Part of the choice (`Reports.volumesCounting`).
+extension Reports {
+    /// Counting from the kept copy, when it can give the report: the current facts (not as of a
+    /// batch), every group computed from the kept fields with the period first, the copy written
+    /// by the last published batch and not changed since (a statement on fact_samtale clears its
+    /// stamp), and the filter's days at least 1/`keptReadsPerRow` of the days of the years it
+    /// touches (the copy is read a whole year at a time; for a few days the facts' date index
+    /// reads less). nil otherwise.
+    func keptCounting(_ query: GroupedQuery, _ filter: ReportFilter) throws -> KeptCounting? {
+        let fields = query.groups.map(KeptField.of)
+        guard options.keptCopy, filter.asOf == nil, filter.blocks == nil, query.groups.count <= DistinctRollup.maxColumns,
+              !fields.contains(where: { $0 == nil }), fields.first == KeptField.dato else { return nil }
+        let state = try conn.execute("""
+            WITH years AS (SELECT DISTINCT aar FROM samtaler.kept_samtale WHERE aar BETWEEN $1 AND $2)
+            SELECT k.batch_key IS NOT NULL AND k.batch_key = (SELECT max(batch_key) FROM samtaler.dim_batch WHERE status = 'publiceret'),
+                   (SELECT count(*) FROM samtaler.dim_dato WHERE aar IN (SELECT aar FROM years) AND dato_key BETWEEN $3 AND $4),
+                   (SELECT count(*) FROM samtaler.dim_dato WHERE aar IN (SELECT aar FROM years))
+            FROM samtaler.kept_samtale_batch k
+            """, [String(filter.from / 10000), String(filter.to / 10000), String(filter.from), String(filter.to)])
+        guard state.rowCount == 1, state.value(0, 0) == "t", let days = state.int(0, 1), let yearDays = state.int(0, 2),
+              days * Self.keptReadsPerRow >= yearDays else { return nil }
+        return KeptCounting(conn: conn, second: try secondConnection(), filter: filter)
+    }
+
+    /// How many kept rows reading costs about what one row of the facts costs (measured on the
+    /// 10M warehouse: about 40 ns a kept row against 1.2 µs a fact row on the server, with
+    /// margin: docs/performance.md). With it a month or more is counted from the copy.
+    static let keptReadsPerRow = 15
+}
+
+/// A field of the kept copy's rows that a report's group can be computed from: where it lies in
+/// a row, the fact column it copies, and every value it can take (its dimension's keys).
+enum KeptField: CaseIterable, Equatable {
+    case dato, indberetter, samtaletype, samtaleform, kontaktgruppe, visitationsgruppe, aldersgruppe, koen, status
+
+    /// The bytes of one kept row (sql/definitions/45_samtaler.keep_samtale.sql).
+    static let rowBytes = 38
+
+    /// The fact column (of samtaler.fact_samtale) the field copies.
+    var column: String {
+        switch self {
+        case .dato: return "afholdt_dato_key"
+        case .indberetter: return "indberetter_key"
+        case .samtaletype: return "samtaletype_key"
+        case .samtaleform: return "samtaleform_key"
+        case .kontaktgruppe: return "kontaktgruppe_key"
+        case .visitationsgruppe: return "visitationsgruppe_key"
+        case .aldersgruppe: return "aldersgruppe_key"
+        case .koen: return "koen_key"
+        case .status: return "status_key"
+        }
+    }
+
+    /// Where the field lies in a row: after the 16 bytes of the pseudonym, two of 4 bytes, then
+    /// seven of 2 (a key that was NULL is -1).
+    var offset: Int {
+        switch self {
+        case .dato: return 16
+        case .indberetter: return 20
+        case .samtaletype: return 24
+        case .samtaleform: return 26
+        case .kontaktgruppe: return 28
+        case .visitationsgruppe: return 30
+        case .aldersgruppe: return 32
+        case .koen: return 34
+        case .status: return 36
+        }
+    }
+
+    /// Every value of the field as a query of one column: its dimension's keys, and NULL where
+    /// the fact column may be NULL. Dates only within the filter's days and the copy's years.
+    func domain(_ filter: ReportFilter) -> String {
+        switch self {
+        case .dato: return "SELECT dato_key FROM samtaler.dim_dato WHERE dato_key BETWEEN \(filter.from) AND \(filter.to) "
+            + "AND aar IN (SELECT aar FROM samtaler.kept_samtale)"
+        case .indberetter: return "SELECT indberetter_key FROM samtaler.dim_indberetter"
+        case .samtaletype: return "SELECT samtaletype_key FROM samtaler.dim_samtaletype UNION ALL SELECT NULL"
+        case .samtaleform: return "SELECT samtaleform_key FROM samtaler.dim_samtaleform UNION ALL SELECT NULL"
+        case .kontaktgruppe: return "SELECT kontaktgruppe_key FROM samtaler.dim_kontaktgruppe UNION ALL SELECT NULL"
+        case .visitationsgruppe: return "SELECT visitationsgruppe_key FROM samtaler.dim_visitationsgruppe UNION ALL SELECT NULL"
+        case .aldersgruppe: return "SELECT aldersgruppe_key FROM samtaler.dim_aldersgruppe UNION ALL SELECT NULL"
+        case .koen: return "SELECT koen_key FROM samtaler.dim_koen UNION ALL SELECT NULL"
+        case .status: return "SELECT status_key FROM samtaler.dim_samtalestatus"
+        }
+    }
+
+    /// The field a grouping's key is computed from: the indberetter for a key over `i`, else the
+    /// one fact column its key names; nil when it names none or several (not from the kept copy).
+    static func of(_ grouping: Grouping) -> KeptField? {
+        if grouping.usesIndberetter { return .indberetter }
+        let named = allCases.filter { grouping.key.contains("f.\($0.column)") }
+        return named.count == 1 ? named[0] : nil
+    }
+}
+
+/// The report's groups as codes, for every value of the kept fields its groups use: per column,
+/// a table from a field's value to the column's code (the DistinctRollup.Column's), computed by
+/// the grouping's own SQL expression over the field's values.
+struct KeptKeys: @unchecked Sendable {
+    /// Per column: the field, and the code of each of its values by `index`.
+    let fields: [KeptField]
+    let codes: [[UInt32]]
+    /// The columns' codes and values, for labelling the groups (`GroupedQuery.rows`).
+    let columns: [DistinctRollup.Column]
+    /// The filter's first and last day (YYYYMMDD) and year.
+    let from: Int32, to: Int32, firstYear: Int
+
+    static let none = UInt32.max
+
+    init(_ query: GroupedQuery, _ filter: ReportFilter, _ conn: PGConnection) throws {
+        from = Int32(filter.from)
+        to = Int32(filter.to)
+        firstYear = filter.from / 10000
+        var fields: [KeptField] = [], codes: [[UInt32]] = [], columns: [DistinctRollup.Column] = []
+        for g in query.groups {
+            guard let field = KeptField.of(g) else { throw WarehouseError.internal("report: a group the kept copy cannot give") }
+            var column = DistinctRollup.Column(isText: g.keyIsText)
+            let join = g.usesIndberetter ? "LEFT JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.\(field.column)" : ""
+            let res = try conn.execute("SELECT f.\(field.column), (\(g.key))::text FROM (\(field.domain(filter))) AS f(\(field.column)) \(join)")
+            var table: [UInt32] = []
+            for i in 0..<res.rowCount {
+                let raw = res.int(i, 0) ?? -1
+                let at = Self.index(field, raw: raw, firstYear: firstYear)
+                guard at >= 0 else { throw WarehouseError.internal("report: kept field \(field) has the value \(raw)") }
+                if at >= table.count { table += [UInt32](repeating: Self.none, count: at + 1 - table.count) }
+                let code = column.code(value: res.value(i, 1))
+                guard code < 1 << DistinctRollup.bitsPerColumn else { throw WarehouseError.internal("report: over 65,535 values in one column") }
+                table[at] = code
+            }
+            fields.append(field)
+            codes.append(table)
+            columns.append(column)
+        }
+        self.fields = fields
+        self.codes = codes
+        self.columns = columns
+    }
+
+    /// Where a field's value has its code: a date by year (from the filter's first), month and
+    /// day; a key (-1 for NULL) one place up.
+    @inline(__always)
+    static func index(_ field: KeptField, raw: Int, firstYear: Int) -> Int {
+        guard field == .dato else { return raw + 1 }
+        return (raw / 10000 - firstYear) * 372 + (raw / 100 % 100 - 1) * 31 + raw % 100 - 1
+    }
+}
+
+/// The counts of one part of the kept copy's blocks: conversations per full group, distinct
+/// persons per group at each level, and the distinct persons of all (the grand total).
+struct KeptTally {
+    let n: Int
+    /// The full groups (packed codes, 16 bits a column) and their conversations and persons.
+    var full = DistinctRollup.GroupIDs()
+    var conversations: [Int] = []
+    var persons: [[Int]]
+    /// The groups of the first l columns (l in 1..<n) at index l.
+    var prefixes: [DistinctRollup.GroupIDs]
+    var allPersons = 0
+
+    init(columns n: Int) {
+        self.n = n
+        persons = [[Int]](repeating: [], count: n + 1)
+        prefixes = [DistinctRollup.GroupIDs](repeating: DistinctRollup.GroupIDs(), count: n + 1)
+    }
+
+    /// Reads the blocks of `years` (all of them, or those of one `parity`: 0 even, 1 odd) and
+    /// counts them with `keys`.
+    static func read(_ conn: PGConnection, _ keys: KeptKeys, years: (Int, Int), parity: Int?) throws -> KeptTally {
+        var tally = KeptTally(columns: keys.fields.count)
+        var reader = PGBinaryRowReader()
+        var failure: Error?
+        // The persons of the current pseudonym byte, per year read so far (sorted, 2 words each).
+        var block = -1
+        var yearPersons: [[UInt64]] = []
+        let spansYears = years.0 != years.1
+        func closeBlock() {
+            if spansYears && block != 256 { tally.allPersons += KeptTally.distinct(yearPersons) }
+            yearPersons = []
+        }
+        let which = parity.map { " AND blok % 2 = \($0)" } ?? ""
+        try conn.copyOut("""
+            COPY (SELECT blok, data FROM samtaler.kept_samtale WHERE aar BETWEEN \(years.0) AND \(years.1)\(which)
+                  ORDER BY blok, aar) TO STDOUT (FORMAT binary)
+            """) { message in
+            guard failure == nil else { return }
+            do {
+                guard var row = try reader.row(message) else { return }
+                guard row.count == 2, let b = try row.field(), b.count == 2, let data = try row.field() else {
+                    throw WarehouseError.internal("kept copy: a row that is not (blok, data)")
+                }
+                let blok = Int(PGCopyBinary.bigEndian(b, as: Int16.self))
+                if blok != block { closeBlock(); block = blok }
+                var persons: [UInt64] = []
+                try tally.count(UnsafeRawBufferPointer(rebasing: data), keys, anonymous: blok == 256,
+                                collect: spansYears, met: &persons)
+                if spansYears { yearPersons.append(persons) }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        closeBlock()
+        return tally
+    }
+
+    /// Counts one block: its rows in runs of one person. Each person with a row in the filter's
+    /// days is added to `met` when `collect` (for the grand total over years), else counted here.
+    mutating func count(_ data: UnsafeRawBufferPointer, _ keys: KeptKeys, anonymous: Bool,
+                        collect: Bool, met: inout [UInt64]) throws {
+        let width = KeptField.rowBytes
+        guard data.count % width == 0 else { throw WarehouseError.internal("kept copy: a block of \(data.count) bytes") }
+        let rows = data.count / width
+        let shift = UInt64(DistinctRollup.bitsPerColumn)
+        let unused = 64 - Int(shift) * n   // the high bits no column uses
+        var run: [UInt64] = []              // the groups of the current person's rows so far
+        var i = 0
+        while i < rows {
+            let at = i * width
+            let hi = data.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            let lo = data.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)
+            var j = i
+            run.removeAll(keepingCapacity: true)
+            // The person's rows (in block 256 every row is one unknown person's own).
+            repeat {
+                let r = j * width
+                j += 1
+                let day = Int32(bigEndian: data.loadUnaligned(fromByteOffset: r + 16, as: Int32.self))
+                if day < keys.from || day > keys.to { continue }
+                var group: UInt64 = 0
+                for c in 0..<n {
+                    let field = keys.fields[c]
+                    let raw: Int = field.offset < 24
+                        ? Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: r + field.offset, as: Int32.self)))
+                        : Int(Int16(bigEndian: data.loadUnaligned(fromByteOffset: r + field.offset, as: Int16.self)))
+                    let x = KeptKeys.index(field, raw: raw, firstYear: keys.firstYear)
+                    let table = keys.codes[c]
+                    guard x >= 0, x < table.count, table[x] != KeptKeys.none else {
+                        throw WarehouseError.internal("kept copy: \(field) \(raw) is no value of its dimension")
+                    }
+                    group = group << shift | UInt64(table[x])
+                }
+                let id = Int(full.id(group))
+                if id == conversations.count { conversations.append(0); persons[n].append(0) }
+                conversations[id] += 1
+                if anonymous { continue }
+                // The longest prefix (in columns) this row shares with an earlier row of the
+                // person: it is the person's first in the groups of every longer prefix.
+                var shared = 0
+                for earlier in run {
+                    let x = earlier ^ group
+                    let same = x == 0 ? n : (x.leadingZeroBitCount - unused) / Int(shift)
+                    if same > shared { shared = same; if shared == n { break } }
+                }
+                if shared < n {
+                    persons[n][id] += 1
+                    if shared < n - 1 {
+                        for l in (shared + 1)..<n { add(person: group >> (shift * UInt64(n - l)), level: l) }
+                    }
+                }
+                run.append(group)
+            } while j < rows && !anonymous
+                && data.loadUnaligned(fromByteOffset: j * width, as: UInt64.self) == hi
+                && data.loadUnaligned(fromByteOffset: j * width + 8, as: UInt64.self) == lo
+            if !anonymous && !run.isEmpty {
+                if collect {
+                    met.append(UInt64(bigEndian: hi))
+                    met.append(UInt64(bigEndian: lo))
+                } else {
+                    allPersons += 1
+                }
+            }
+            i = j
+        }
+    }
+
+    private mutating func add(person prefix: UInt64, level l: Int) {
+        let id = Int(prefixes[l].id(prefix))
+        if id == persons[l].count { persons[l].append(0) }
+        persons[l][id] += 1
+    }
+
+    /// Adds the counts of another part's blocks (no pseudonym byte in both: no person in both).
+    mutating func absorb(_ other: KeptTally) {
+        for (k, group) in other.full.groups.enumerated() {
+            let id = Int(full.id(group))
+            if id == conversations.count { conversations.append(0); persons[n].append(0) }
+            conversations[id] += other.conversations[k]
+            persons[n][id] += other.persons[n][k]
+        }
+        for l in 1..<max(n, 1) {
+            for (k, prefix) in other.prefixes[l].groups.enumerated() {
+                let id = Int(prefixes[l].id(prefix))
+                if id == persons[l].count { persons[l].append(0) }
+                persons[l][id] += other.persons[l][k]
+            }
+        }
+        allPersons += other.allPersons
+    }
+
+    /// Every group at every level, as DistinctRollup gives them: the full groups, the groups of
+    /// each shorter prefix (conversations summed over their full groups), and the grand total.
+    func groups() -> [DistinctRollup.Group] {
+        let shift = UInt64(DistinctRollup.bitsPerColumn)
+        let mask = DistinctRollup.codeMask
+        func keys(_ packed: UInt64, _ l: Int) -> [UInt32?] {
+            (0..<n).map { k in k < l ? UInt32(packed >> (shift * UInt64(l - 1 - k)) & mask) : nil }
+        }
+        var result: [DistinctRollup.Group] = []
+        for (id, group) in full.groups.enumerated() {
+            result.append(DistinctRollup.Group(keys: keys(group, n), conversations: conversations[id], persons: persons[n][id], niveau: 0))
+        }
+        if n > 1 {
+            for l in stride(from: n - 1, through: 1, by: -1) {
+                // Prefixes met only in conversations without a person have no persons.
+                var ids = prefixes[l]
+                var sums = [Int](repeating: 0, count: ids.groups.count)
+                for (id, group) in full.groups.enumerated() {
+                    let p = Int(ids.id(group >> (shift * UInt64(n - l))))
+                    if p == sums.count { sums.append(0) }
+                    sums[p] += conversations[id]
+                }
+                for (p, prefix) in ids.groups.enumerated() {
+                    result.append(DistinctRollup.Group(keys: keys(prefix, l), conversations: sums[p],
+                                                       persons: p < persons[l].count ? persons[l][p] : 0, niveau: (1 << (n - l)) - 1))
+                }
+            }
+        }
+        result.append(DistinctRollup.Group(keys: [UInt32?](repeating: nil, count: n), conversations: conversations.reduce(0, +),
+                                           persons: allPersons, niveau: (1 << n) - 1))
+        return result
+    }
+
+    /// How many distinct persons the sorted lists hold together (each list sorted and distinct,
+    /// two words a person): merged two by two.
+    static func distinct(_ lists: [[UInt64]]) -> Int {
+        var lists = lists
+        while lists.count > 1 {
+            var next: [[UInt64]] = []
+            var k = 0
+            while k + 1 < lists.count {
+                next.append(merge(lists[k], lists[k + 1]))
+                k += 2
+            }
+            if k < lists.count { next.append(lists[k]) }
+            lists = next
+        }
+        return (lists.first?.count ?? 0) / 2
+    }
+
+    private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            let x = (a[i], a[i + 1]), y = (b[j], b[j + 1])
+            if x <= y {
+                out.append(x.0); out.append(x.1)
+                i += 2
+                if x == y { j += 2 }
+            } else {
+                out.append(y.0); out.append(y.1)
+                j += 2
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import PostgresClient
+import SamtalerFeed
+import SamtalerSynthetic
+import Testing
+@testable import SamtalerWarehouse
+
+/// The kept copy sorted by person (samtaler.kept_samtale, migration 0013) and the volumes counted
+/// from it (KeptCounting): the same reports as SQL's count(DISTINCT), on every feed shape, after
+/// corrections and withdrawals in a later batch, and never from a copy the facts have left behind.
+@Suite(.serialized) struct KeptCountingTests {
+    /// Reports the copy can give: every granularity, every kind of breakdown (integer keys, text
+    /// keys over the indberetter, marks, NULL keys), every period, a year, a month, days across a
+    /// new year, and a year without conversations.
+    static func requests() throws -> [Reports.Request] {
+        let cases: [(Period?, Reports.Granularity, [Reports.Breakdown])] = [
+            (nil, .month, [.samtaletype, .indberetter]),
+            (nil, .year, [.region, .koen, .mark(.cvGodkendelse)]),
+            (nil, .quarter, [.mark(.tidligOpfoelgning)]),
+            (try Period.parse("2025"), .quarter, [.indberettertype, .kontaktgruppe]),
+            (try Period.parse("2025-03"), .month, [.visitationsgruppe, .samtaleform, .aldersgruppe]),
+            (try Period.range(from: CivilDate(year: 2024, month: 11, day: 15)!, to: CivilDate(year: 2025, month: 2, day: 10)!), .month, [.samtaletype]),
+            (try Period.parse("2024"), .year, []),
+            (try Period.parse("1990"), .month, [.samtaletype]),
+        ]
+        return cases.map { period, per, by in
+            var r = Reports.Request(name: .volumes, period: period)
+            r.per = per
+            r.by = by
+            return r
+        }
+    }
+
+    /// Whether the choice counts `req` from the kept copy.
+    static func countsFromTheCopy(_ w: TestWarehouse, _ req: Reports.Request) throws -> Bool {
+        let reports = Reports(conn: try PGConnection(w.conninfo))
+        return try reports.volumesCounting(reports.volumesQuery(req), req.filter, per: req.per) is KeptCounting
+    }
+
+    /// The three feed shapes, each loaded in two batches (the second corrects and withdraws
+    /// registrations of the first, and has conversations of unknown persons): every request counted
+    /// from the copy, on one connection and on two, is byte for byte the report SQL counts.
+    @Test(arguments: [SyntheticFeedProfile.bench, .allNew, .corrections])
+    func volumesFromTheCopyAreWhatSQLCounts(profile: SyntheticFeedProfile) throws {
+        let w = try TestWarehouse()
+        let feed = w.dir + "/gen.jsonl"
+        var options = SyntheticFeedOptions(rows: 5000, seed: 21)
+        options.profile = profile
+        options.invalidShare = 0
+        _ = try SyntheticFeed.write(to: feed, options: options, reference: ReferenceData.load(directory: TestWarehouse.root + "/sql/reference"))
+        let lines = try String(contentsOfFile: feed, encoding: .utf8).split(separator: "\n").map(String.init)
+        let first = w.file("first.jsonl", Array(lines.prefix(lines.count * 3 / 5)))
+        let second = w.file("second.jsonl", Array(lines.dropFirst(lines.count * 3 / 5)) + [
+            Line.samtale(id: "U1", registreret: "2025-02-04T10:00:00+01:00", cpr: "0000000000", afholdt: "2025-02-04"),
+            Line.samtale(id: "U2", registreret: "2025-02-05T10:00:00+01:00", kommune: "751", cpr: "0000000000", afholdt: "2025-02-05"),
+        ])
+        try w.load([first])
+        let summary = try w.load([second])
+        #expect(summary.changed + summary.withdrawn > 0 || profile == .allNew, "the second batch corrects the first")
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 2)
+        #expect(try w.int("SELECT sum(raekker)::int FROM samtaler.kept_samtale")
+                == w.int("SELECT count(*)::int FROM samtaler.fact_samtale WHERE NOT annulleret AND afholdt_dato_key IS NOT NULL"))
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE blok = 256") >= 1, "unknown persons have their block")
+        var compared = 0
+        for req in try Self.requests() {
+            let what = "\(profile) \(req.period?.text ?? "every period") \(req.per) \(req.by.map(\.rawValue))"
+            #expect(try Self.countsFromTheCopy(w, req), "\(what): counted from the copy")
+            let sql = ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo), sqlOnly: true).run(req))
+            let kept = try Reports(conn: PGConnection(w.conninfo)).run(req)
+            let keptTwo = try Reports(conn: PGConnection(w.conninfo), helper: { try PGConnection(w.conninfo) }).run(req)
+            #expect(ReportFormat.json.render(kept) == sql, "\(what)")
+            #expect(ReportFormat.json.render(keptTwo) == sql, "\(what), two connections")
+            compared += kept.rows.count
+        }
+        #expect(compared > 500)
+    }
+
+    /// A change to the facts outside a load clears the copy's stamp: reports count from the facts
+    /// (the right numbers) until the next load writes the copy again.
+    @Test func aChangeOutsideALoadIsNeverCountedFromTheOldCopy() throws {
+        let w = try TestWarehouse()
+        try w.load([w.file("a.jsonl", [
+            Line.samtale(id: "A1", afholdt: "2025-03-04"),
+            Line.samtale(id: "A2", cpr: "0202902345", afholdt: "2025-03-05", type: "CV_SAMTALE"),
+            Line.akasse(id: "K1"),
+        ])])
+        var req = Reports.Request(name: .volumes, period: nil)
+        req.by = [.samtaletype]
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 1)
+        #expect(try Self.countsFromTheCopy(w, req))
+
+        try w.conn.execute("UPDATE samtaler.fact_samtale SET annulleret = true WHERE afholdt_dato_key = 20250304")
+        #expect(try w.string("SELECT batch_key FROM samtaler.kept_samtale_batch") == nil, "the statement cleared the stamp")
+        #expect(try !Self.countsFromTheCopy(w, req))
+        let sql = ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo), sqlOnly: true).run(req))
+        let now = try Reports(conn: PGConnection(w.conninfo)).run(req)
+        #expect(ReportFormat.json.render(now) == sql)
+        let left = try w.int("SELECT count(*)::int FROM samtaler.fact_samtale WHERE NOT annulleret")
+        #expect(left < 3 && now.rows.last?.cells.suffix(2).first == .count(left), "the withdrawn conversations are not counted")
+
+        try w.load([w.file("b.jsonl", [Line.samtale(id: "B1", cpr: "0303903456", afholdt: "2025-04-01")])])
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 2)
+        #expect(try Self.countsFromTheCopy(w, req))
+        #expect(ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo)).run(req))
+                == ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo), sqlOnly: true).run(req)))
+        // A load that publishes nothing (over its reject threshold) leaves the copy as it was.
+        let refused = try w.load([w.file("c.jsonl", ["{not json", Line.samtale(id: "C1", afholdt: "2025-04-02")])], maxRejectRatio: 0)
+        #expect(!refused.published)
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 2)
+        #expect(try Self.countsFromTheCopy(w, req))
+    }
+
+    /// Every breakdown and granularity is computed from one field of the copy, the period from the
+    /// date; a report as of a batch and one with a field the copy lacks are counted from the facts.
+    @Test func everyBreakdownHasItsField() throws {
+        for b in Reports.Breakdown.allCases { #expect(KeptField.of(b.grouping) != nil, "\(b.rawValue)") }
+        for g in Reports.Granularity.allCases { #expect(KeptField.of(g.grouping) == .dato) }
+        #expect(KeptField.of(Grouping(key: "f.person_pseudonym", label: "KEY", sort: "KEY")) == nil)
+        let w = try TestWarehouse()
+        try w.load([w.file("a.jsonl", [Line.samtale(id: "A1"), Line.samtale(id: "A2", cpr: "0202902345")])])
+        var req = Reports.Request(name: .volumes, period: nil)
+        #expect(try Self.countsFromTheCopy(w, req))
+        req.asOfBatch = 1
+        #expect(try !Self.countsFromTheCopy(w, req))
+        let reports = Reports(conn: try PGConnection(w.conninfo), keptCopy: false)
+        req.asOfBatch = nil
+        #expect(try !(reports.volumesCounting(reports.volumesQuery(req), req.filter, per: req.per) is KeptCounting))
+    }
+}
