@@ -70,6 +70,19 @@ import Testing
             let keptTwo = try Reports(conn: PGConnection(w.conninfo), helper: { try PGConnection(w.conninfo) }).run(req)
             #expect(ReportFormat.json.render(kept) == sql, "\(what)")
             #expect(ReportFormat.json.render(keptTwo) == sql, "\(what), two connections")
+            // The groups in hash tables instead of dense arrays: the same rows.
+            let conn = try PGConnection(w.conninfo)
+            let reports = Reports(conn: conn)
+            let query = reports.volumesQuery(req)
+            let hashed = try KeptCounting(conn: conn, second: nil, filter: req.filter, denseLimit: 0).rollup(query)
+            let reference = try SQLCounting(conn: conn, filter: req.filter).rollup(query)
+            // (A rolled-up column's label is whatever SQL left there: compared where it is shown.)
+            func shown(_ r: RollupRow) -> String {
+                let n = r.labels.count
+                let labels = r.labels.enumerated().map { j, l in (r.niveau >> (n - 1 - j)) & 1 == 1 ? "I alt" : (l ?? "NULL") }
+                return "\(labels) \(r.conversations) \(r.persons) \(r.niveau)"
+            }
+            #expect(hashed.map(shown) == reference.map(shown), "\(what), hash slots")
             compared += kept.rows.count
         }
         #expect(compared > 500)

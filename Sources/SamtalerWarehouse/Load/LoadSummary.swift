@@ -128,14 +128,15 @@ public struct LoadSummary: Sendable, Equatable {
     }
 
     /// 1234567 → "1,234,567".
-    public static func thousands(_ n: Int) -> String {
-        let s = String(n.magnitude)
-        var out = ""
-        for (i, ch) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
+    public static func thousands(_ n: Int, separator: UInt8 = UInt8(ascii: ",")) -> String {
+        let digits = Array(String(n.magnitude).utf8)
+        var out: [UInt8] = n < 0 ? [UInt8(ascii: "-")] : []
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(separator) }
+            out.append(d)
         }
-        return (n < 0 ? "-" : "") + out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

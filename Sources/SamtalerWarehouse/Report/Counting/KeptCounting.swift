@@ -18,6 +18,8 @@ struct KeptCounting: Counting {
     let conn: PGConnection
     let second: PGConnection?
     let filter: ReportFilter
+    /// Dense slots up to this many full groups (`KeptTally`); the tests also count with none.
+    var denseLimit = KeptTally.denseLimit
 
     func rollup(_ query: GroupedQuery) throws -> [RollupRow] {
         defer { _ = try? second?.execute("COMMIT") }
@@ -26,12 +28,12 @@ struct KeptCounting: Counting {
         var tally: KeptTally
         if let second {
             let both = try atOnce(conn, second, (first: 0, second: 1)) { conn, parity in
-                try KeptTally.read(conn, keys, years: years, parity: parity)
+                try KeptTally.read(conn, keys, years: years, parity: parity, denseLimit: denseLimit)
             }
             tally = both.first
             tally.absorb(both.second)
         } else {
-            tally = try KeptTally.read(conn, keys, years: years, parity: nil)
+            tally = try KeptTally.read(conn, keys, years: years, parity: nil, denseLimit: denseLimit)
         }
         return try query.rows(of: tally.groups(), columns: keys.columns, conn)
     }
@@ -190,27 +192,55 @@ struct KeptKeys: @unchecked Sendable {
 }
 
 /// The counts of one part of the kept copy's blocks: conversations per full group, distinct
-/// persons per group at each level, and the distinct persons of all (the grand total).
+/// persons per group at each level, and the distinct persons of all (the grand total). A group is
+/// a slot: where the columns' codes span few enough groups (`denseLimit`), its place in arrays
+/// of every combination (no hashing per row); otherwise its number in a hash table per level.
 struct KeptTally {
     let n: Int
-    /// The full groups (packed codes, 16 bits a column) and their conversations and persons.
-    var full = DistinctRollup.GroupIDs()
-    var conversations: [Int] = []
+    /// The codes each column can take (dense slots), nil: slots from `ids`.
+    let radices: [Int]?
+    /// Hash slots: per level l (1...n), the groups of the first l columns (packed codes).
+    var ids: [DistinctRollup.GroupIDs]
+    /// Per slot of the full groups, their conversations; per level l (1...n), per slot, persons.
+    var conversations: [Int]
     var persons: [[Int]]
-    /// The groups of the first l columns (l in 1..<n) at index l.
-    var prefixes: [DistinctRollup.GroupIDs]
     var allPersons = 0
 
-    init(columns n: Int) {
-        self.n = n
-        persons = [[Int]](repeating: [], count: n + 1)
-        prefixes = [DistinctRollup.GroupIDs](repeating: DistinctRollup.GroupIDs(), count: n + 1)
+    /// Dense slots up to this many full groups (8 bytes each for conversations and for persons).
+    static let denseLimit = 1 << 22
+
+    init(columns: [DistinctRollup.Column], denseLimit: Int = KeptTally.denseLimit) {
+        n = columns.count
+        let radix = columns.map { $0.values.count }
+        let sizes = (0...n).map { l in radix.prefix(l).reduce(1, *) }
+        radices = sizes[n] <= denseLimit ? radix : nil
+        ids = [DistinctRollup.GroupIDs](repeating: DistinctRollup.GroupIDs(), count: n + 1)
+        if radices != nil {
+            conversations = [Int](repeating: 0, count: sizes[n])
+            persons = sizes.map { [Int](repeating: 0, count: $0) }
+        } else {
+            conversations = []
+            persons = [[Int]](repeating: [], count: n + 1)
+        }
+    }
+
+    /// The slot of a group of the first l columns: `dense` (its place among all combinations)
+    /// or its number in the level's hash table (`packed`: its codes).
+    @inline(__always)
+    private mutating func slot(_ l: Int, packed: UInt64, dense: Int) -> Int {
+        if radices != nil { return dense }
+        let id = Int(ids[l].id(packed))
+        if id == persons[l].count {
+            persons[l].append(0)
+            if l == n { conversations.append(0) }
+        }
+        return id
     }
 
     /// Reads the blocks of `years` (all of them, or those of one `parity`: 0 even, 1 odd) and
-    /// counts them with `keys`.
-    static func read(_ conn: PGConnection, _ keys: KeptKeys, years: (Int, Int), parity: Int?) throws -> KeptTally {
-        var tally = KeptTally(columns: keys.fields.count)
+    /// counts them with `keys`, in dense slots up to `denseLimit` full groups.
+    static func read(_ conn: PGConnection, _ keys: KeptKeys, years: (Int, Int), parity: Int?, denseLimit: Int) throws -> KeptTally {
+        var tally = KeptTally(columns: keys.columns, denseLimit: denseLimit)
         var reader = PGBinaryRowReader()
         var failure: Error?
         // The persons of the current pseudonym byte, per year read so far (sorted, 2 words each).
@@ -256,14 +286,21 @@ struct KeptTally {
         let rows = data.count / width
         let shift = UInt64(DistinctRollup.bitsPerColumn)
         let unused = 64 - Int(shift) * n   // the high bits no column uses
-        var run: [UInt64] = []              // the groups of the current person's rows so far
+        // Per column: where its field lies, how wide, and its codes in one flat table.
+        let offsets = keys.fields.map(\.offset), wide = keys.fields.map { $0.offset < 24 }, dated = keys.fields.map { $0 == .dato }
+        let bases = keys.codes.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        let flat = keys.codes.flatMap { $0 }
+        let radix = radices ?? [Int](repeating: 0, count: n)
+        var dense = [Int](repeating: 0, count: n + 1)   // the row's dense slot at each level
+        var run = [UInt64](repeating: 0, count: 64)   // the groups of the current person's rows so far
+        var runCount = 0
         var i = 0
         while i < rows {
             let at = i * width
             let hi = data.loadUnaligned(fromByteOffset: at, as: UInt64.self)
             let lo = data.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)
             var j = i
-            run.removeAll(keepingCapacity: true)
+            runCount = 0
             // The person's rows (in block 256 every row is one unknown person's own).
             repeat {
                 let r = j * width
@@ -272,40 +309,42 @@ struct KeptTally {
                 if day < keys.from || day > keys.to { continue }
                 var group: UInt64 = 0
                 for c in 0..<n {
-                    let field = keys.fields[c]
-                    let raw: Int = field.offset < 24
-                        ? Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: r + field.offset, as: Int32.self)))
-                        : Int(Int16(bigEndian: data.loadUnaligned(fromByteOffset: r + field.offset, as: Int16.self)))
-                    let x = KeptKeys.index(field, raw: raw, firstYear: keys.firstYear)
-                    let table = keys.codes[c]
-                    guard x >= 0, x < table.count, table[x] != KeptKeys.none else {
-                        throw WarehouseError.internal("kept copy: \(field) \(raw) is no value of its dimension")
+                    let raw: Int = wide[c]
+                        ? Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: r + offsets[c], as: Int32.self)))
+                        : Int(Int16(bigEndian: data.loadUnaligned(fromByteOffset: r + offsets[c], as: Int16.self)))
+                    let x = dated[c] ? KeptKeys.index(.dato, raw: raw, firstYear: keys.firstYear) : raw + 1
+                    let code = x >= 0 && x < bases[c + 1] - bases[c] ? flat[bases[c] + x] : KeptKeys.none
+                    guard code != KeptKeys.none else {
+                        throw WarehouseError.internal("kept copy: \(keys.fields[c]) \(raw) is no value of its dimension")
                     }
-                    group = group << shift | UInt64(table[x])
+                    group = group << shift | UInt64(code)
+                    dense[c + 1] = dense[c] * radix[c] + Int(code)
                 }
-                let id = Int(full.id(group))
-                if id == conversations.count { conversations.append(0); persons[n].append(0) }
-                conversations[id] += 1
+                let full = slot(n, packed: group, dense: dense[n])
+                conversations[full] += 1
                 if anonymous { continue }
                 // The longest prefix (in columns) this row shares with an earlier row of the
                 // person: it is the person's first in the groups of every longer prefix.
                 var shared = 0
-                for earlier in run {
-                    let x = earlier ^ group
+                for e in 0..<runCount {
+                    let x = run[e] ^ group
                     let same = x == 0 ? n : (x.leadingZeroBitCount - unused) / Int(shift)
                     if same > shared { shared = same; if shared == n { break } }
                 }
                 if shared < n {
-                    persons[n][id] += 1
+                    persons[n][full] += 1
                     if shared < n - 1 {
-                        for l in (shared + 1)..<n { add(person: group >> (shift * UInt64(n - l)), level: l) }
+                        for l in (shared + 1)..<n {
+                            persons[l][slot(l, packed: group >> (shift * UInt64(n - l)), dense: dense[l])] += 1
+                        }
                     }
                 }
-                run.append(group)
+                if runCount == run.count { run.append(group) } else { run[runCount] = group }
+                runCount += 1
             } while j < rows && !anonymous
                 && data.loadUnaligned(fromByteOffset: j * width, as: UInt64.self) == hi
                 && data.loadUnaligned(fromByteOffset: j * width + 8, as: UInt64.self) == lo
-            if !anonymous && !run.isEmpty {
+            if !anonymous && runCount > 0 {
                 if collect {
                     met.append(UInt64(bigEndian: hi))
                     met.append(UInt64(bigEndian: lo))
@@ -317,25 +356,18 @@ struct KeptTally {
         }
     }
 
-    private mutating func add(person prefix: UInt64, level l: Int) {
-        let id = Int(prefixes[l].id(prefix))
-        if id == persons[l].count { persons[l].append(0) }
-        persons[l][id] += 1
-    }
-
     /// Adds the counts of another part's blocks (no pseudonym byte in both: no person in both).
     mutating func absorb(_ other: KeptTally) {
-        for (k, group) in other.full.groups.enumerated() {
-            let id = Int(full.id(group))
-            if id == conversations.count { conversations.append(0); persons[n].append(0) }
-            conversations[id] += other.conversations[k]
-            persons[n][id] += other.persons[n][k]
-        }
-        for l in 1..<max(n, 1) {
-            for (k, prefix) in other.prefixes[l].groups.enumerated() {
-                let id = Int(prefixes[l].id(prefix))
-                if id == persons[l].count { persons[l].append(0) }
-                persons[l][id] += other.persons[l][k]
+        if radices != nil {
+            for k in conversations.indices { conversations[k] += other.conversations[k] }
+            for l in 1...n { for k in persons[l].indices { persons[l][k] += other.persons[l][k] } }
+        } else {
+            for l in 1...n {
+                for (k, packed) in other.ids[l].groups.enumerated() {
+                    let id = slot(l, packed: packed, dense: 0)
+                    persons[l][id] += other.persons[l][k]
+                    if l == n { conversations[id] += other.conversations[k] }
+                }
             }
         }
         allPersons += other.allPersons
@@ -350,20 +382,35 @@ struct KeptTally {
             (0..<n).map { k in k < l ? UInt32(packed >> (shift * UInt64(l - 1 - k)) & mask) : nil }
         }
         var result: [DistinctRollup.Group] = []
-        for (id, group) in full.groups.enumerated() {
-            result.append(DistinctRollup.Group(keys: keys(group, n), conversations: conversations[id], persons: persons[n][id], niveau: 0))
-        }
-        if n > 1 {
+        if let radix = radices {
+            // Level by level from the full groups up: a group's conversations are its children's.
+            var counts = conversations
+            for l in stride(from: n, through: 1, by: -1) {
+                for (k, c) in counts.enumerated() where c > 0 {
+                    var packed: UInt64 = 0, rest = k
+                    var codes = [UInt64](repeating: 0, count: l)
+                    for col in stride(from: l - 1, through: 0, by: -1) { codes[col] = UInt64(rest % radix[col]); rest /= radix[col] }
+                    for code in codes { packed = packed << shift | code }
+                    result.append(DistinctRollup.Group(keys: keys(packed, l), conversations: c, persons: persons[l][k], niveau: (1 << (n - l)) - 1))
+                }
+                var up = [Int](repeating: 0, count: counts.count / radix[l - 1])
+                for (k, c) in counts.enumerated() where c > 0 { up[k / radix[l - 1]] += c }
+                counts = up
+            }
+        } else {
+            for (id, group) in ids[n].groups.enumerated() {
+                result.append(DistinctRollup.Group(keys: keys(group, n), conversations: conversations[id], persons: persons[n][id], niveau: 0))
+            }
             for l in stride(from: n - 1, through: 1, by: -1) {
                 // Prefixes met only in conversations without a person have no persons.
-                var ids = prefixes[l]
-                var sums = [Int](repeating: 0, count: ids.groups.count)
-                for (id, group) in full.groups.enumerated() {
-                    let p = Int(ids.id(group >> (shift * UInt64(n - l))))
+                var prefixes = ids[l]
+                var sums = [Int](repeating: 0, count: prefixes.groups.count)
+                for (id, group) in ids[n].groups.enumerated() {
+                    let p = Int(prefixes.id(group >> (shift * UInt64(n - l))))
                     if p == sums.count { sums.append(0) }
                     sums[p] += conversations[id]
                 }
-                for (p, prefix) in ids.groups.enumerated() {
+                for (p, prefix) in prefixes.groups.enumerated() {
                     result.append(DistinctRollup.Group(keys: keys(prefix, l), conversations: sums[p],
                                                        persons: p < persons[l].count ? persons[l][p] : 0, niveau: (1 << (n - l)) - 1))
                 }
