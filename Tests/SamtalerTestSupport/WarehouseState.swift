@@ -5,10 +5,15 @@ import Testing
 /// Fingerprints of a warehouse's content, to tell "exactly as before" from anything else, and the
 /// sessions of its database.
 public enum WarehouseState {
-    /// One digest per table of schema samtaler (but the fixed calendar) over every column of every
-    /// row: equal only when the content is exactly equal, surrogate keys and batch table included.
+    /// One digest per table of schema samtaler (but the fixed calendar, and the kept copy sorted by
+    /// person, which is written after a batch is published and may lag behind it: KeptCountingTests
+    /// hold it to the facts) over every column of every row: equal only when the content is exactly
+    /// equal, surrogate keys and batch table included.
     public static func exact(_ c: PGConnection) throws -> String {
-        let tables = try c.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'samtaler' AND tablename <> 'dim_dato' ORDER BY 1")
+        let tables = try c.execute("""
+            SELECT tablename FROM pg_tables WHERE schemaname = 'samtaler' AND tablename <> 'dim_dato'
+              AND tablename NOT LIKE 'kept\\_%' ORDER BY 1
+            """)
         return try (0..<tables.rowCount).map { i in
             let t = tables.value(i, 0)!
             return t + " " + (try c.scalar("SELECT \(digest("t::text")) FROM samtaler.\(t) t") ?? "")

@@ -1,7 +1,9 @@
--- samtaler.keep_samtale(p_batch): writes samtaler.kept_samtale again from the current conversations
--- and stamps it with batch p_batch (migration 0013; docs/performance.md, "Every period: the kept
--- copy"). Called by every load inside its transaction after the merge, with the load's batch:
--- the copy and the facts are published together.
+-- samtaler.keep_samtale(p_part, p_parts): writes the blocks of samtaler.kept_samtale whose number
+-- is p_part modulo p_parts again from the current conversations (migration 0013; docs/performance.md,
+-- "Every period: the kept copy"). After a load has published its batch, the loader runs it for
+-- both halves at once on two sessions, each in its own transaction, and then stamps the copy with
+-- the batch (kept_samtale_batch) unless the facts changed meanwhile; until then reports read the
+-- facts. It does not stamp: the caller does.
 --
 -- One row per year of afholdt_dato_key and pseudonym block (the pseudonym's first byte, 0-255;
 -- conversations without a person are block 256). data: the block's conversations as 38-byte rows,
@@ -17,11 +19,11 @@
 --         34-35  koen_key
 --         36-37  status_key
 -- KeptCounting.swift reads this layout; a change here is a change there.
-CREATE OR REPLACE FUNCTION samtaler.keep_samtale(p_batch integer)
+CREATE OR REPLACE FUNCTION samtaler.keep_samtale(p_part integer, p_parts integer)
 RETURNS void
 LANGUAGE plpgsql SET work_mem = '256MB' SET jit = off AS $$
 BEGIN
-    DELETE FROM samtaler.kept_samtale;
+    DELETE FROM samtaler.kept_samtale WHERE blok % p_parts = p_part;
     INSERT INTO samtaler.kept_samtale (aar, blok, raekker, data)
     SELECT aar, blok, count(*), string_agg(r, ''::bytea ORDER BY r)
     FROM (
@@ -35,7 +37,7 @@ BEGIN
                    || int2send(coalesce(f.status_key, -1::smallint)) AS r
         FROM samtaler.fact_samtale f
         WHERE NOT f.annulleret AND f.afholdt_dato_key IS NOT NULL
+          AND coalesce(get_byte(uuid_send(f.person_pseudonym), 0), 256) % p_parts = p_part
     ) x
     GROUP BY aar, blok;
-    UPDATE samtaler.kept_samtale_batch SET batch_key = p_batch;
 END $$;

@@ -582,7 +582,7 @@ COMMENT ON COLUMN samtaler.udtraek.genereret IS
 
 ------------------------------------------------------------------ the kept copy (migration 0013)
 COMMENT ON TABLE samtaler.kept_samtale IS
-'De aktuelle samtaler (ikke annullerede, med afholdt dato) endnu en gang, sorteret efter person, så rapporter kan tælle forskellige personer over mange perioder uden at læse fact_samtale (docs/performance.md, "Every period: the kept copy"). Kornet: én række pr. år og pseudonymblok. Skrives igen af samtaler.keep_samtale ved hver indlæsning, i samme transaktion. Ingen kolonner ud over faktatabellens pseudonym og dimensionsnøgler.';
+'De aktuelle samtaler (ikke annullerede, med afholdt dato) endnu en gang, sorteret efter person, så rapporter kan tælle forskellige personer over mange perioder uden at læse fact_samtale (docs/performance.md, "Every period: the kept copy"). Kornet: én række pr. år og pseudonymblok. Skrives igen af samtaler.keep_samtale, når en indlæsning har publiceret sin kørsel; indtil da (og hvis det fejler) læser rapporterne fact_samtale. Ingen kolonner ud over faktatabellens pseudonym og dimensionsnøgler.';
 COMMENT ON COLUMN samtaler.kept_samtale.aar IS
 'Året for afholdt_dato_key (ÅÅÅÅ).';
 COMMENT ON COLUMN samtaler.kept_samtale.blok IS
@@ -594,4 +594,6 @@ COMMENT ON COLUMN samtaler.kept_samtale.data IS
 COMMENT ON TABLE samtaler.kept_samtale_batch IS
 'Hvilken kørsel kept_samtale afspejler. Kornet: én række. En rapport bruger kopien kun, når den er den senest publicerede kørsel; ellers læser den fact_samtale.';
 COMMENT ON COLUMN samtaler.kept_samtale_batch.batch_key IS
-'Kørslen (dim_batch), hvis indlæsning skrev kopien; NULL før første indlæsning.';
+'Kørslen (dim_batch), som kopien afspejler; NULL før første indlæsning, og fra en ændring af fact_samtale, til kopien er skrevet igen.';
+COMMENT ON COLUMN samtaler.kept_samtale_batch.aendringer IS
+'Antal sætninger, der har ændret fact_samtale (tælles af en trigger). Indlæsningen stempler kun kopien, hvis tallet er det samme som før den skrev kopien.';

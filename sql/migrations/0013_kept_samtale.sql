@@ -9,10 +9,10 @@
 -- each person's rows side by side (Report/Counting/KeptCounting.swift). The copy holds what the
 -- facts hold (the pseudonym and the dimension keys), nothing more.
 --
--- samtaler.keep_samtale(batch) writes it again at the end of every load, in the load's transaction,
--- and stamps it with the batch (kept_samtale_batch); any statement that changes fact_samtale
--- clears the stamp (the trigger below). A report uses the copy only when its stamp is the last
--- published batch, and reads the facts otherwise.
+-- After every load has published its batch, the loader writes it again (samtaler.keep_samtale, in
+-- two halves at once) and stamps it with the batch (kept_samtale_batch); any statement that
+-- changes fact_samtale clears the stamp (the trigger below). A report uses the copy only when its
+-- stamp is the last published batch, and reads the facts otherwise: the copy can lag, never lie.
 -- uses: 45_samtaler.keep_samtale.sql (for the warehouses loaded before this migration)
 -- uses: 46_samtaler.kept_samtale_stale.sql
 
@@ -27,9 +27,10 @@ CREATE TABLE samtaler.kept_samtale (
 ALTER TABLE samtaler.kept_samtale ALTER COLUMN data SET STORAGE EXTERNAL;
 
 CREATE TABLE samtaler.kept_samtale_batch (
-    batch_key integer
+    batch_key  integer,
+    aendringer bigint NOT NULL
 );
-INSERT INTO samtaler.kept_samtale_batch VALUES (NULL);
+INSERT INTO samtaler.kept_samtale_batch VALUES (NULL, 0);
 
 CREATE TRIGGER kept_samtale_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON samtaler.fact_samtale
     FOR EACH STATEMENT EXECUTE FUNCTION samtaler.kept_samtale_stale();
@@ -42,6 +43,5 @@ BEGIN
 END $$;
 
 -- A warehouse loaded before: its copy as of its last published batch.
-SELECT samtaler.keep_samtale(b.batch_key)
-FROM (SELECT max(batch_key) AS batch_key FROM samtaler.dim_batch WHERE status = 'publiceret') b
-WHERE b.batch_key IS NOT NULL;
+SELECT samtaler.keep_samtale(0, 1);
+UPDATE samtaler.kept_samtale_batch SET batch_key = (SELECT max(batch_key) FROM samtaler.dim_batch WHERE status = 'publiceret');

@@ -25,8 +25,9 @@ public struct LoadSummary: Sendable, Equatable {
     public var streamSeconds = 0.0
     /// Of `seconds`: the set-based merge into the facts.
     public var mergeSeconds = 0.0
-    /// Of `seconds`: writing the conversations again sorted by person (samtaler.kept_samtale).
-    public var keptSeconds = 0.0
+    /// After `seconds` (the batch published): writing the conversations again sorted by person
+    /// (samtaler.kept_samtale); nil when that failed (reports then read the facts).
+    public var keptSeconds: Double?
     /// First load only: lines that went straight into the facts, as a row or as a later version
     /// folded into one before it was written (the rest were staged).
     public var directLines = 0
@@ -86,7 +87,7 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"seconds\":" + String(format: "%.3f", seconds))
         parts.append("\"stream_seconds\":" + String(format: "%.3f", streamSeconds))
         parts.append("\"merge_seconds\":" + String(format: "%.3f", mergeSeconds))
-        parts.append("\"kept_seconds\":" + String(format: "%.3f", keptSeconds))
+        parts.append("\"kept_seconds\":" + (keptSeconds.map { String(format: "%.3f", $0) } ?? "null"))
         parts.append("\"direct_lines\":\(directLines)")
         parts.append("\"first_load\":" + (firstLoad.map { f in
             obj(["written": f.written, "folded": f.folded, "staged_later_versions": f.stagedLaterVersions,
@@ -116,8 +117,11 @@ public struct LoadSummary: Sendable, Equatable {
             lines.append("unchanged  " + Self.thousands(unchanged) + " (accepted lines that changed nothing)")
         }
         if let rejectsFile { lines.append("rejects    " + rejectsFile) }
-        lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f; kept copy by person %.2f)",
-                            seconds, streamSeconds, mergeSeconds, keptSeconds))
+        lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f)", seconds, streamSeconds, mergeSeconds))
+        if published {
+            lines.append("kept copy  " + (keptSeconds.map { String(format: "%.2f s after publishing (the conversations sorted by person, for reports)", $0) }
+                                          ?? "not written: reports read the facts until the next load"))
+        }
         if let f = firstLoad {
             lines.append("first load " + Self.thousands(directLines) + " lines went straight into the facts (" + Self.thousands(f.folded)
                          + " of them later versions folded into a waiting row), " + Self.thousands(f.staged) + " through staging"

@@ -194,16 +194,6 @@ public final class Loader {
                 }
             }
             summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)
-            // The conversations once more, sorted by person, for the reports that count distinct
-            // persons over many periods (samtaler.keep_samtale): published with the facts.
-            let keptStarted = Date()
-            do {
-                let keeping = options.showProgress ? ProgressLine() : nil
-                defer { keeping?.finish() }
-                keeping?.note("  keeping the conversations sorted by person for the reports ...")
-                try conn.execute("SELECT samtaler.keep_samtale($1)", [String(summary.batch)])
-            }
-            summary.keptSeconds = Date().timeIntervalSince(keptStarted)
             for counts in summary.byRegistrering.values {
                 summary.new += counts["new"] ?? 0
                 summary.changed += counts["changed"] ?? 0
@@ -236,10 +226,52 @@ public final class Loader {
             default: throw WarehouseError.internal("loading batch \(summary.batch): \(error); nothing was published")
             }
         }
-        do { try summaryFile?.commit() } catch {
+        // Published. Then the kept copy sorted by person, still under the lock (no other load
+        // changes the facts meanwhile); the summary file is written again with its time.
+        summary.keptSeconds = keepCopy(batch: summary.batch, progress: options.showProgress)
+        do {
+            try summaryFile?.prepare(summary.json())
+            try summaryFile?.commit()
+        } catch {
             throw .output("batch \(summary.batch) was published, but the summary file could not be written: \(error)")
         }
         return summary
+    }
+
+    /// After a batch is published: the conversations written again sorted by person
+    /// (samtaler.kept_samtale, for the reports that count distinct persons over many periods),
+    /// the two halves at once on two sessions when a second one opens, each in its own
+    /// transaction; then stamped with the batch, unless a statement changed the facts meanwhile
+    /// (kept_samtale_batch.aendringer). Until it is stamped reports read the facts, so a failure
+    /// here loses nothing: it is a warning, and the next load writes the copy again. Returns the
+    /// seconds it took, nil when it failed.
+    private func keepCopy(batch: Int, progress: Bool) -> Double? {
+        let started = Date()
+        let line = progress ? ProgressLine() : nil
+        line?.note("  keeping the conversations sorted by person for the reports ...")
+        defer { line?.finish() }
+        do {
+            guard let changes = try conn.scalar("SELECT aendringer FROM samtaler.kept_samtale_batch") else { return nil }
+            if let other = try? reconnect?() {
+                defer { other.close() }
+                let half = Concurrently(UncheckedBox(other)) { c in try c.execute("SELECT samtaler.keep_samtale(1, 2)") }
+                do { try conn.execute("SELECT samtaler.keep_samtale(0, 2)") } catch { _ = try? half.result(); throw error }
+                _ = try half.result()
+            } else {
+                try conn.execute("SELECT samtaler.keep_samtale(0, 1)")
+            }
+            let stamped = try conn.execute("UPDATE samtaler.kept_samtale_batch SET batch_key = $1 WHERE aendringer = $2",
+                                           [String(batch), changes])
+            guard stamped.affectedRows == 1 else {
+                log("samtaler: warning: the facts changed while the kept copy was written; reports read the facts until the next load")
+                return nil
+            }
+            return Date().timeIntervalSince(started)
+        } catch {
+            log("samtaler: warning: batch \(batch) is published, but the kept copy sorted by person could not be written (\(error)); "
+                 + "reports read the facts until the next load writes it")
+            return nil
+        }
     }
 
     /// Reads every file and hands its non-blank lines, in chunks, to `put`.
