@@ -63,6 +63,8 @@ import Testing
         #expect(first["samtaler_load_lines_accepted"] == 1)
         #expect(first["samtaler_load_lines_rejected"] == 1)
         #expect(first["samtaler_load_registrations{change=\"new\"}"] == 1)
+        #expect(first["samtaler_load_kept_copy_written"] == 1)
+        #expect(first["samtaler_load_kept_copy_seconds"] != nil)
         #expect(first.keys.contains { $0.hasPrefix("samtaler_load_lines_rejected_by_rule{rule=\"") })
         let success = try #require(first["samtaler_load_last_success_timestamp_seconds"])
         #expect(abs(success - Date().timeIntervalSince1970) < 120)
@@ -75,6 +77,7 @@ import Testing
         #expect(second["samtaler_load_exit_code"] == 66)
         #expect(second["samtaler_load_last_success_timestamp_seconds"] == success)
         #expect(second["samtaler_load_lines_read"] == nil)
+        #expect(second["samtaler_load_kept_copy_written"] == nil)
     }
 
     /// Name (with labels) to value; fails the test on any line that is not a comment or a sample.

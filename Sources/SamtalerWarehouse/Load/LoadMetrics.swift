@@ -36,6 +36,15 @@ public enum LoadMetrics {
                 ("{change=\"withdrawn\"}", String(s.withdrawn)), ("{change=\"unchanged\"}", String(s.unchanged)),
             ])
             metric("seconds", "How long the last run took.", [("", seconds(s.seconds))])
+            if s.published {
+                // Written after the batch was published; 0 means the reports read the facts (slower,
+                // the same numbers) until the next load writes it (docs/operations.md).
+                metric("kept_copy_written", "1 when the copy sorted by person was written after the batch was published.",
+                       [("", s.keptSeconds == nil ? "0" : "1")])
+                if let k = s.keptSeconds {
+                    metric("kept_copy_seconds", "How long writing the copy sorted by person took, after the batch was published.", [("", seconds(k))])
+                }
+            }
         }
         return out
     }
