@@ -102,8 +102,14 @@ import Testing
         #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 1)
         #expect(try Self.countsFromTheCopy(w, req))
 
+        let before = try w.int("SELECT aendringer::int FROM samtaler.kept_samtale_batch")
         try w.conn.execute("UPDATE samtaler.fact_samtale SET annulleret = true WHERE afholdt_dato_key = 20250304")
         #expect(try w.string("SELECT batch_key FROM samtaler.kept_samtale_batch") == nil, "the statement cleared the stamp")
+        // The change is counted, so a loader that read the count before writing the copy does not
+        // stamp it (Loader.keepCopy's conditional UPDATE, the same statement).
+        #expect(try w.int("SELECT aendringer::int FROM samtaler.kept_samtale_batch") == before + 1)
+        #expect(try w.conn.execute("UPDATE samtaler.kept_samtale_batch SET batch_key = 1 WHERE aendringer = $1",
+                                   [String(before)]).affectedRows == 0)
         #expect(try !Self.countsFromTheCopy(w, req))
         let sql = ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo), sqlOnly: true).run(req))
         let now = try Reports(conn: PGConnection(w.conninfo)).run(req)
