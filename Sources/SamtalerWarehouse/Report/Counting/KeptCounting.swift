@@ -439,39 +439,19 @@ struct KeptTally {
     }
 
     /// How many distinct persons the sorted lists hold together (each list sorted and distinct,
-    /// two words a person): merged two by two.
+    /// two words a person): merged two by two (`PersonSet.union`).
     static func distinct(_ lists: [[UInt64]]) -> Int {
         var lists = lists
         while lists.count > 1 {
             var next: [[UInt64]] = []
             var k = 0
             while k + 1 < lists.count {
-                next.append(merge(lists[k], lists[k + 1]))
+                next.append(PersonSet.union(lists[k][...], lists[k + 1][...]))
                 k += 2
             }
             if k < lists.count { next.append(lists[k]) }
             lists = next
         }
         return (lists.first?.count ?? 0) / 2
-    }
-
-    private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
-        var out: [UInt64] = []
-        out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count && j < b.count {
-            let x = (a[i], a[i + 1]), y = (b[j], b[j + 1])
-            if x <= y {
-                out.append(x.0); out.append(x.1)
-                i += 2
-                if x == y { j += 2 }
-            } else {
-                out.append(y.0); out.append(y.1)
-                j += 2
-            }
-        }
-        out.append(contentsOf: a[i...])
-        out.append(contentsOf: b[j...])
-        return out
     }
 }

@@ -117,17 +117,19 @@ struct PersonSet {
             var to = from
             while to < other.count && Int(other[to] >> 60) == part { to += 2 }
             count -= parts[part].count / 2
-            parts[part] = Self.merge(parts[part], other[from..<to])
+            parts[part] = Self.union(parts[part][...], other[from..<to])
             count += parts[part].count / 2
             from = to
         }
     }
 
-    private static func merge(_ keys: [UInt64], _ other: ArraySlice<UInt64>) -> [UInt64] {
+    /// The persons of two sorted, distinct lists (two words a person), sorted and distinct: each
+    /// person once. KeptTally.distinct merges with it too.
+    static func union(_ keys: ArraySlice<UInt64>, _ other: ArraySlice<UInt64>) -> [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(keys.count + other.count)
-        var i = 0, j = other.startIndex
-        while i < keys.count && j < other.endIndex {
+        var i = keys.startIndex, j = other.startIndex
+        while i < keys.endIndex && j < other.endIndex {
             let mine = (keys[i], keys[i + 1]), theirs = (other[j], other[j + 1])
             if mine <= theirs {
                 out.append(mine.0); out.append(mine.1)
