@@ -86,6 +86,12 @@ public struct PGBinaryRowWriter: PGRowWriter, Sendable {
         big(t - PGCopyBinary.postgresEpoch)
     }
 
+    /// A bytea column.
+    @inlinable public mutating func bytes(_ b: [UInt8]) {
+        field(length: Int32(b.count))
+        out.append(contentsOf: b)
+    }
+
     @inlinable public mutating func uuid(_ b: [UInt8]) {
         field(length: 16)
         out.append(contentsOf: b.prefix(16))

@@ -61,6 +61,10 @@ import Testing
         #expect(try w.int("SELECT sum(raekker)::int FROM samtaler.kept_samtale")
                 == w.int("SELECT count(*)::int FROM samtaler.fact_samtale WHERE NOT annulleret AND afholdt_dato_key IS NOT NULL"))
         #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE blok = 256") >= 1, "unknown persons have their block")
+        // The second batch rewrote only the years it changed: the same copy as a rewrite of every year.
+        #expect(summary.keptYears != nil)
+        let (copy, whole) = try Self.copyAndWhole(w)
+        #expect(copy == whole)
         var compared = 0
         for req in try Self.requests() {
             let what = "\(profile) \(req.period?.text ?? "every period") \(req.per) \(req.by.map(\.rawValue))"
@@ -127,6 +131,90 @@ import Testing
         #expect(!refused.published)
         #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 2)
         #expect(try Self.countsFromTheCopy(w, req))
+    }
+
+    /// The copy's content, block by block, and what a rewrite of every year from the facts gives.
+    static func copyAndWhole(_ w: TestWarehouse) throws -> (String, String) {
+        let content = "SELECT string_agg(aar || ' ' || blok || ' ' || raekker || ' ' || md5(data), E'\\n' ORDER BY aar, blok) FROM samtaler.kept_samtale"
+        let copy = try w.string(content) ?? ""
+        try w.conn.execute("BEGIN")
+        defer { _ = try? w.conn.execute("ROLLBACK") }
+        try w.conn.execute("SELECT samtaler.keep_samtale(0, 1)")
+        return (copy, try w.string(content) ?? "")
+    }
+
+    /// After an increment only the blocks it changed are patched: of the day before a correction and
+    /// the day after, of a withdrawal's year, of a new conversation's year; the copy is then what a
+    /// rewrite of every year gives. A copy that was not up to date as a load began is written whole,
+    /// and so is one found not to hold the facts (a row to take out missing).
+    @Test func anIncrementPatchesOnlyTheBlocksItChanged() throws {
+        let w = try TestWarehouse()
+        try w.load([w.file("a.jsonl", [
+            Line.samtale(id: "A1", registreret: "2023-03-04T10:15:00+01:00", afholdt: "2023-03-04"),
+            Line.samtale(id: "A2", registreret: "2024-03-04T10:15:00+01:00", cpr: "0202902345", afholdt: "2024-03-04"),
+            Line.samtale(id: "A3", registreret: "2022-03-04T10:15:00+01:00", cpr: "0303903456", afholdt: "2022-03-04"),
+            Line.samtale(id: "A4", registreret: "2021-03-04T10:15:00+01:00", cpr: "0404904567", afholdt: "2021-03-04"),
+        ])])
+        #expect(try w.int("SELECT count(DISTINCT aar)::int FROM samtaler.kept_samtale") == 4)
+        // A1 moves from 2023 to 2025 (another person too), A3 is withdrawn, a new one in 2026; A4 is
+        // sent again unchanged (2021 stays as it is).
+        let second = try w.load([w.file("b.jsonl", [
+            Line.samtale(id: "A1", registreret: "2025-05-04T10:15:00+02:00", handling: "ret", cpr: "0505905678", afholdt: "2025-05-04"),
+            Line.annuller(id: "A3", registreret: "2025-05-05T10:00:00+02:00"),
+            Line.samtale(id: "N1", registreret: "2026-01-05T10:15:00+01:00", cpr: "0606906789", afholdt: "2026-01-05"),
+            Line.samtale(id: "A4", registreret: "2021-03-04T10:15:00+01:00", cpr: "0404904567", afholdt: "2021-03-04"),
+        ])])
+        #expect(second.changed == 1 && second.withdrawn == 1 && second.new == 1, "\(second.json())")
+        #expect(second.keptYears == [2022, 2023, 2025, 2026])
+        #expect(second.keptSeconds != nil && second.json().contains("\"kept_years\":[2022,2023,2025,2026]"))
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 2)
+        var (copy, whole) = try Self.copyAndWhole(w)
+        #expect(copy == whole)
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE aar = 2023") == 0, "A1 left 2023")
+
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE aar = 2021") == 1, "2021 untouched")
+        // Nothing changed: no year written, the copy stamped with the batch.
+        let again = try w.load([w.file("c.jsonl", [Line.samtale(id: "A4", registreret: "2021-03-04T10:15:00+01:00", cpr: "0404904567", afholdt: "2021-03-04")])])
+        #expect(again.keptYears == [] && again.keptSeconds != nil)
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 3)
+
+        // A change outside a load clears the stamp: the next load writes every year.
+        try w.conn.execute("UPDATE samtaler.fact_samtale SET annulleret = true WHERE afholdt_dato_key = 20210304")
+        let after = try w.load([w.file("d.jsonl", [Line.samtale(id: "N2", registreret: "2026-02-05T10:15:00+01:00", cpr: "0707907890", afholdt: "2026-02-05")])])
+        #expect(after.keptYears == nil && after.json().contains("\"kept_years\":null"))
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 4)
+        (copy, whole) = try Self.copyAndWhole(w)
+        #expect(copy == whole)
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE aar = 2021") == 0, "the withdrawn 2021 row left")
+
+        // A copy that is not what the facts hold (emptied by hand; the facts unchanged, so still
+        // stamped): the patch finds a row to take out missing, and the copy is written whole.
+        try w.conn.execute("UPDATE samtaler.kept_samtale SET data = '', raekker = 0 WHERE aar = 2024")
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 4)
+        var warnings: [String] = []
+        let mended = try w.load([w.file("e.jsonl", [Line.annuller(id: "A2", registreret: "2025-06-05T10:00:00+02:00")])],
+                                log: { warnings.append($0) })
+        #expect(mended.withdrawn == 1 && mended.keptYears == nil && mended.keptSeconds != nil)
+        #expect(warnings.contains { $0.contains("was not what the facts hold") && $0.contains("2024") }, "\(warnings)")
+        (copy, whole) = try Self.copyAndWhole(w)
+        #expect(copy == whole)
+        #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 5)
+    }
+
+    /// A block patched: rows out taken once each (a duplicate row stays once), rows in merged in
+    /// bytewise order, a block emptied, a new block; a row out that is not there gives nil.
+    @Test func aBlockIsPatchedInOrder() {
+        func row(_ first: UInt8, _ last: UInt8) -> [UInt8] { [first] + [UInt8](repeating: 7, count: KeptField.rowBytes - 2) + [last] }
+        let block = [row(1, 0), row(2, 5), row(2, 5), row(4, 0), row(9, 9)].flatMap { $0 }
+        let result = block.withUnsafeBytes {
+            KeptUpkeep.patched($0, out: [row(2, 5), row(9, 9)], into: [row(0, 1), row(2, 4), row(2, 6), row(200, 0)])
+        }
+        #expect(result == [row(0, 1), row(1, 0), row(2, 4), row(2, 5), row(2, 6), row(4, 0), row(200, 0)].flatMap { $0 })
+        #expect(block.withUnsafeBytes { KeptUpkeep.patched($0, out: [row(3, 0)], into: []) } == nil)
+        #expect(block.withUnsafeBytes { KeptUpkeep.patched($0, out: [row(9, 9), row(9, 9)], into: []) } == nil)
+        #expect(block.withUnsafeBytes { KeptUpkeep.patched($0, out: [row(1, 0), row(2, 5), row(2, 5), row(4, 0), row(9, 9)], into: []) } == [])
+        #expect(KeptUpkeep.patched(UnsafeRawBufferPointer(start: nil, count: 0), out: [], into: [row(5, 5)]) == row(5, 5))
+        #expect(KeptUpkeep.patched(UnsafeRawBufferPointer(start: nil, count: 0), out: [row(5, 5)], into: []) == nil)
     }
 
     /// Every breakdown and granularity is computed from one field of the copy, the period from the

@@ -54,7 +54,8 @@ final class TestWarehouse {
 
     /// Runs a load with this warehouse's key.
     @discardableResult
-    func load(_ files: [String], maxRejectRatio: Double = 1, configure: (inout LoadOptions) -> Void = { _ in }) throws -> LoadSummary {
+    func load(_ files: [String], maxRejectRatio: Double = 1, configure: (inout LoadOptions) -> Void = { _ in },
+              log: @escaping (String) -> Void = { _ in }) throws -> LoadSummary {
         var o = LoadOptions(files: files)
         o.rejectsPath = dir + "/rejects-\(UUID().uuidString).jsonl"
         o.maxRejectRatio = maxRejectRatio
@@ -62,7 +63,7 @@ final class TestWarehouse {
         let c = try PGConnection(conninfo)
         defer { c.close() }
         let conninfo = conninfo
-        return try Loader(conn: c, key: key, reconnect: { try PGConnection(conninfo) }).run(o)
+        return try Loader(conn: c, key: key, reconnect: { try PGConnection(conninfo) }, log: log).run(o)
     }
 
     func int(_ sql: String, _ params: [String?] = []) throws -> Int {

@@ -12,6 +12,10 @@
 -- it is copied into samtaler.hist_* with til_batch_key = p_batch; the fact row's batch_key becomes
 -- p_batch. A reload of the same files replaces nothing and so adds no version.
 --
+-- Left for the rest of the load's transaction: pg_temp.samtaler_applied, the conversations this
+-- batch added or replaced (newer) or whose foerste_registreret it moved; kept_samtale_delta reads
+-- it.
+--
 -- p_build_visitation: rebuild the visitation history of every person whose visitation
 -- registrations were added, corrected or withdrawn (the person before and after a correction both
 -- count: a corrected personnummer moves the registration from one history to another). A first

@@ -582,7 +582,7 @@ COMMENT ON COLUMN samtaler.udtraek.genereret IS
 
 ------------------------------------------------------------------ the kept copy (migration 0013)
 COMMENT ON TABLE samtaler.kept_samtale IS
-'De aktuelle samtaler (ikke annullerede, med afholdt dato) endnu en gang, sorteret efter person, så rapporter kan tælle forskellige personer over mange perioder uden at læse fact_samtale (docs/performance.md, "Every period: the kept copy"). Kornet: én række pr. år og pseudonymblok. Skrives igen af samtaler.keep_samtale, når en indlæsning har publiceret sin kørsel; indtil da (og hvis det fejler) læser rapporterne fact_samtale. Ingen kolonner ud over faktatabellens pseudonym og dimensionsnøgler.';
+'De aktuelle samtaler (ikke annullerede, med afholdt dato) endnu en gang, sorteret efter person, så rapporter kan tælle forskellige personer over mange perioder uden at læse fact_samtale (docs/performance.md, "Every period: the kept copy"). Kornet: én række pr. år og pseudonymblok. Holdes ajour, når en indlæsning har publiceret sin kørsel: de blokke, kørslen ændrede, rettes (samtaler.kept_samtale_delta); efter en første indlæsning skrives hele kopien igen (samtaler.keep_samtale); indtil da (og hvis det fejler) læser rapporterne fact_samtale. Ingen kolonner ud over faktatabellens pseudonym og dimensionsnøgler.';
 COMMENT ON COLUMN samtaler.kept_samtale.aar IS
 'Året for afholdt_dato_key (ÅÅÅÅ).';
 COMMENT ON COLUMN samtaler.kept_samtale.blok IS
@@ -590,7 +590,7 @@ COMMENT ON COLUMN samtaler.kept_samtale.blok IS
 COMMENT ON COLUMN samtaler.kept_samtale.raekker IS
 'Antal samtaler i blokken (længden af data delt med 38).';
 COMMENT ON COLUMN samtaler.kept_samtale.data IS
-'Blokkens samtaler som rækker af 38 byte, sorteret bytevis (altså efter person): pseudonym (16 byte), afholdt_dato_key og indberetter_key (4 byte hver), samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key, koen_key og status_key (2 byte hver, -1 for NULL), alle big-endian. Formatet står i sql/definitions/45_samtaler.keep_samtale.sql.';
+'Blokkens samtaler som rækker af 38 byte, sorteret bytevis (altså efter person): pseudonym (16 byte), afholdt_dato_key og indberetter_key (4 byte hver), samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key, aldersgruppe_key, koen_key og status_key (2 byte hver, -1 for NULL), alle big-endian. Formatet står i sql/definitions/44_samtaler.kept_rad.sql.';
 COMMENT ON TABLE samtaler.kept_samtale_batch IS
 'Hvilken kørsel kept_samtale afspejler. Kornet: én række. En rapport bruger kopien kun, når den er den senest publicerede kørsel; ellers læser den fact_samtale.';
 COMMENT ON COLUMN samtaler.kept_samtale_batch.batch_key IS

@@ -28,6 +28,10 @@ public struct LoadSummary: Sendable, Equatable {
     /// After `seconds` (the batch published): writing the conversations again sorted by person
     /// (samtaler.kept_samtale); nil when that failed (reports then read the facts).
     public var keptSeconds: Double?
+    /// The years whose blocks of the copy were patched with what the batch changed; nil when the
+    /// whole copy was written (after a first load, or when the copy was not up to date as the load
+    /// began) or not written.
+    public var keptYears: [Int]?
     /// First load only: lines that went straight into the facts, as a row or as a later version
     /// folded into one before it was written (the rest were staged).
     public var directLines = 0
@@ -88,6 +92,7 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"stream_seconds\":" + String(format: "%.3f", streamSeconds))
         parts.append("\"merge_seconds\":" + String(format: "%.3f", mergeSeconds))
         parts.append("\"kept_seconds\":" + (keptSeconds.map { String(format: "%.3f", $0) } ?? "null"))
+        parts.append("\"kept_years\":" + (keptYears.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null"))
         parts.append("\"direct_lines\":\(directLines)")
         parts.append("\"first_load\":" + (firstLoad.map { f in
             obj(["written": f.written, "folded": f.folded, "staged_later_versions": f.stagedLaterVersions,
@@ -95,6 +100,12 @@ public struct LoadSummary: Sendable, Equatable {
         } ?? "null"))
         parts.append("\"lines_per_second\":" + String(format: "%.1f", linesPerSecond))
         return "{" + parts.joined(separator: ",") + "}\n"
+    }
+
+    /// What was written of the kept copy: "every year", "nothing changed", "blocks of 2016, 2026 patched".
+    static func years(_ years: [Int]?) -> String {
+        guard let years else { return "every year written" }
+        return years.isEmpty ? "nothing changed" : "blocks of " + years.map(String.init).joined(separator: ", ") + " patched"
     }
 
     /// The summary for a person at a terminal.
@@ -119,7 +130,7 @@ public struct LoadSummary: Sendable, Equatable {
         if let rejectsFile { lines.append("rejects    " + rejectsFile) }
         lines.append(String(format: "seconds    %.2f (read, check and stream %.2f; merge %.2f)", seconds, streamSeconds, mergeSeconds))
         if published {
-            lines.append("kept copy  " + (keptSeconds.map { String(format: "%.2f s after publishing (the conversations sorted by person, for reports)", $0) }
+            lines.append("kept copy  " + (keptSeconds.map { String(format: "%.2f s after publishing, ", $0) + Self.years(keptYears) + " (the conversations sorted by person, for reports)" }
                                           ?? "not written: reports read the facts until the next load"))
         }
         if let f = firstLoad {

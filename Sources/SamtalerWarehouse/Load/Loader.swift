@@ -84,10 +84,16 @@ public final class Loader {
         summary.files = options.files
         summary.maxRejectRatio = options.maxRejectRatio
         var inTransaction = false
+        var keptChanges: String?
+        var keptDelta: KeptUpkeep.Delta?
         do {
             try conn.execute("BEGIN")
             inTransaction = true
             summary.batch = Int(try conn.scalar("SELECT nextval('samtaler.batch_seq')") ?? "") ?? 0
+            // Whether the kept copy holds the facts as they are now: stamped, and locked (until this
+            // transaction ends no other statement changes the facts; the trigger of every such
+            // statement updates this row). Then only the blocks this batch changes are patched.
+            let keptWasWhole = try conn.execute("SELECT batch_key FROM samtaler.kept_samtale_batch FOR UPDATE").value(0, 0) != nil
             let rejectsPath = options.rejectsPath ?? "samtaler-batch-\(summary.batch).rejects.jsonl"
             let rejects = try RejectsFile(path: rejectsPath)
             summary.rejectsFile = rejectsPath
@@ -194,6 +200,10 @@ public final class Loader {
                 }
             }
             summary.mergeSeconds = Date().timeIntervalSince(mergeStarted)
+            // What the batch changes in the kept copy, read while its temporary tables exist; none
+            // after a first load (its direct rows bypassed the merge: the copy is written whole) or
+            // when the copy was not up to date as the load began (written whole too).
+            if first == nil && keptWasWhole { keptDelta = try KeptUpkeep.delta(conn, batch: summary.batch) }
             for counts in summary.byRegistrering.values {
                 summary.new += counts["new"] ?? 0
                 summary.changed += counts["changed"] ?? 0
@@ -209,6 +219,9 @@ public final class Loader {
             // The rejects file gets its name here: nothing is lost if COMMIT fails.
             try rejects.commit()
             try summaryFile?.prepare(summary.json())
+            // The count of statements that changed the facts, this batch's included: the copy is
+            // stamped after it is written only if no other statement changed them since COMMIT.
+            keptChanges = try conn.scalar("SELECT aendringer FROM samtaler.kept_samtale_batch")
             try conn.execute("COMMIT")
             inTransaction = false
         } catch {
@@ -228,7 +241,10 @@ public final class Loader {
         }
         // Published. Then the kept copy sorted by person, still under the lock (no other load
         // changes the facts meanwhile); the summary file is written again with its time.
-        summary.keptSeconds = keepCopy(batch: summary.batch, progress: options.showProgress)
+        let kept = KeptUpkeep(conn: conn, reconnect: reconnect, log: log)
+            .keep(batch: summary.batch, delta: keptDelta, changes: keptChanges, progress: options.showProgress)
+        summary.keptSeconds = kept.seconds
+        summary.keptYears = kept.years
         do {
             try summaryFile?.prepare(summary.json())
             try summaryFile?.commit()
@@ -236,42 +252,6 @@ public final class Loader {
             throw .output("batch \(summary.batch) was published, but the summary file could not be written: \(error)")
         }
         return summary
-    }
-
-    /// After a batch is published: the conversations written again sorted by person
-    /// (samtaler.kept_samtale, for the reports that count distinct persons over many periods),
-    /// the two halves at once on two sessions when a second one opens, each in its own
-    /// transaction; then stamped with the batch, unless a statement changed the facts meanwhile
-    /// (kept_samtale_batch.aendringer). Until it is stamped reports read the facts, so a failure
-    /// here loses nothing: it is a warning, and the next load writes the copy again. Returns the
-    /// seconds it took, nil when it failed.
-    private func keepCopy(batch: Int, progress: Bool) -> Double? {
-        let started = Date()
-        let line = progress ? ProgressLine() : nil
-        line?.note("  keeping the conversations sorted by person for the reports ...")
-        defer { line?.finish() }
-        do {
-            guard let changes = try conn.scalar("SELECT aendringer FROM samtaler.kept_samtale_batch") else { return nil }
-            if let other = try? reconnect?() {
-                defer { other.close() }
-                let half = Concurrently(UncheckedBox(other)) { c in try c.execute("SELECT samtaler.keep_samtale(1, 2)") }
-                do { try conn.execute("SELECT samtaler.keep_samtale(0, 2)") } catch { _ = try? half.result(); throw error }
-                _ = try half.result()
-            } else {
-                try conn.execute("SELECT samtaler.keep_samtale(0, 1)")
-            }
-            let stamped = try conn.execute("UPDATE samtaler.kept_samtale_batch SET batch_key = $1 WHERE aendringer = $2",
-                                           [String(batch), changes])
-            guard stamped.affectedRows == 1 else {
-                log("samtaler: warning: the facts changed while the kept copy was written; reports read the facts until the next load")
-                return nil
-            }
-            return Date().timeIntervalSince(started)
-        } catch {
-            log("samtaler: warning: batch \(batch) is published, but the kept copy sorted by person could not be written (\(error)); "
-                 + "reports read the facts until the next load writes it")
-            return nil
-        }
     }
 
     /// Reads every file and hands its non-blank lines, in chunks, to `put`.

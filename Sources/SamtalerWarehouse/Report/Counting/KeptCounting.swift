@@ -2,7 +2,7 @@ import PostgresClient
 
 /// Volumes counted from the kept copy (samtaler.kept_samtale, migration 0013): the current
 /// conversations once more as byte strings, one per year and pseudonym block, each sorted by
-/// person (the layout: sql/definitions/45_samtaler.keep_samtale.sql). A report reads the blocks of
+/// person (the layout: sql/definitions/44_samtaler.kept_rad.sql). A report reads the blocks of
 /// its years at memory speed, where reading the facts costs the server about a microsecond a row,
 /// and finds each person's rows side by side: a row is its person's first in a group exactly when
 /// no earlier row of the same person and year has that group, so every level but the grand total
@@ -79,7 +79,7 @@ extension Reports {
 enum KeptField: CaseIterable, Equatable {
     case dato, indberetter, samtaletype, samtaleform, kontaktgruppe, visitationsgruppe, aldersgruppe, koen, status
 
-    /// The bytes of one kept row (sql/definitions/45_samtaler.keep_samtale.sql).
+    /// The bytes of one kept row (sql/definitions/44_samtaler.kept_rad.sql).
     static let rowBytes = 38
 
     /// The fact column (of samtaler.fact_samtale) the field copies.
