@@ -29,7 +29,6 @@ struct KeptUpkeep {
         /// The blocks it touches.
         var keys: Set<Int> { Set(out.keys).union(into.keys) }
         var years: [Int] { Set(keys.map { $0 / 512 }).sorted() }
-        var rows: (out: Int, into: Int) { (out.values.reduce(0) { $0 + $1.count }, into.values.reduce(0) { $0 + $1.count }) }
     }
 
     /// How the copy was kept after a batch.
