@@ -47,7 +47,7 @@ listen_addresses = ''
 unix_socket_directories = '$sock'
 port = $port
 fsync = on
-shared_buffers = 256MB
+# shared_buffers: set at each start from this machine's memory (below)
 work_mem = 64MB
 maintenance_work_mem = 256MB
 max_wal_size = 4GB
@@ -59,7 +59,11 @@ CONF
     if "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
       echo "PostgreSQL already running (socket $sock, port $port)"
     else
-      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+      # 40 % of the memory for shared buffers (256 MB to 16 GB): a load holds the indexes of its
+      # merge's lookups there, which needs half of them (docs/operations.md, "Memory of the server").
+      mem_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 768)
+      buffers_mb=$(( mem_mb * 2 / 5 < 256 ? 256 : mem_mb * 2 / 5 > 16384 ? 16384 : mem_mb * 2 / 5 ))
+      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-c shared_buffers=${buffers_mb}MB" -w -t 60 start >/dev/null \
         || { tail -n 20 "$dir/server.log" >&2; exit 1; }
       echo "PostgreSQL started (socket $sock, port $port, log $dir/server.log)"
     fi

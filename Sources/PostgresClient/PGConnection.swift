@@ -63,6 +63,33 @@ public final class PGConnection {
         return try check(raw, stage: .query)
     }
 
+    /// Sends one statement without waiting for it: the server runs it while this process does
+    /// other work; `receive()` waits for its result. Nothing else may be sent on the connection
+    /// until then.
+    public func send(_ sql: String) throws(PGError) {
+        let c = try live()
+        guard PQsendQuery(c, sql) == 1 else { throw connectionError(stage: .query) }
+    }
+
+    /// Waits for the statement `send` sent (or the end of a COPY) and returns its last result; the
+    /// first error among its results is thrown.
+    @discardableResult
+    public func receive(stage: PGError.Stage = .query) throws(PGError) -> PGResult {
+        let c = try live()
+        var last: OpaquePointer?
+        var failure: PGError?
+        while let r = PQgetResult(c) {
+            let status = PQresultStatus(r)
+            if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && failure == nil {
+                failure = errorFrom(r, stage: stage)
+            }
+            if let l = last { PQclear(l) }
+            last = r
+        }
+        if let failure { if let l = last { PQclear(l) }; throw failure }
+        return try check(last, stage: stage)
+    }
+
     /// Runs a query and returns the first column of the first row, or nil.
     public func scalar(_ sql: String, _ params: [String?] = []) throws(PGError) -> String? {
         let r = try execute(sql, params)
@@ -119,16 +146,7 @@ public final class PGConnection {
     }
 
     func drainResults(stage: PGError.Stage) throws(PGError) {
-        let c = try live()
-        var firstError: PGError?
-        while let r = PQgetResult(c) {
-            let status = PQresultStatus(r)
-            if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && firstError == nil {
-                firstError = errorFrom(r, stage: stage)
-            }
-            PQclear(r)
-        }
-        if let firstError { throw firstError }
+        _ = try receive(stage: stage)
     }
 
     func check(_ raw: OpaquePointer?, stage: PGError.Stage) throws(PGError) -> PGResult {

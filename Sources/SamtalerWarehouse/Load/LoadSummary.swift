@@ -32,6 +32,9 @@ public struct LoadSummary: Sendable, Equatable {
     /// whole copy was written (after a first load, or when the copy was not up to date as the load
     /// began) or not written.
     public var keptYears: [Int]?
+    /// Whether the indexes of the merge's lookups were held in shared buffers (MergeIndexes); nil
+    /// for a first load.
+    public var mergeIndexes: MergeIndexes?
     /// First load only: lines that went straight into the facts, as a row or as a later version
     /// folded into one before it was written (the rest were staged).
     public var directLines = 0
@@ -42,6 +45,21 @@ public struct LoadSummary: Sendable, Equatable {
     public var rejectsFile: String?
     /// new/changed/withdrawn per kind of registration.
     public var byRegistrering: [String: [String: Int]] = [:]
+
+    /// The indexes of the merge's lookups in shared buffers (samtaler.hold_merge_indexes).
+    public struct MergeIndexes: Sendable, Equatable {
+        /// They are in shared buffers.
+        public var held: Bool
+        /// How many relations (indexes and the table of visitation periods).
+        public var relations: Int
+        /// Their size and the size of shared_buffers, in MB.
+        public var megabytes: Int
+        public var sharedBuffersMB: Int
+        /// Why they are not held.
+        public var reason: String?
+        /// Seconds the merge waited for them after the feed was read.
+        public var waited = 0.0
+    }
 
     /// Where a first load's accepted lines went: straight into the facts, or through staging and the
     /// merge, and why (docs/performance.md, "The first load").
@@ -93,6 +111,10 @@ public struct LoadSummary: Sendable, Equatable {
         parts.append("\"merge_seconds\":" + String(format: "%.3f", mergeSeconds))
         parts.append("\"kept_seconds\":" + (keptSeconds.map { String(format: "%.3f", $0) } ?? "null"))
         parts.append("\"kept_years\":" + (keptYears.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null"))
+        parts.append("\"merge_indexes\":" + (mergeIndexes.map { m in
+            "{\"held\":\(m.held),\"relations\":\(m.relations),\"megabytes\":\(m.megabytes),\"shared_buffers_mb\":\(m.sharedBuffersMB),\"reason\":"
+                + (m.reason.map(JSONText.string) ?? "null") + ",\"waited_seconds\":" + String(format: "%.3f", m.waited) + "}"
+        } ?? "null"))
         parts.append("\"direct_lines\":\(directLines)")
         parts.append("\"first_load\":" + (firstLoad.map { f in
             obj(["written": f.written, "folded": f.folded, "staged_later_versions": f.stagedLaterVersions,
@@ -132,6 +154,12 @@ public struct LoadSummary: Sendable, Equatable {
         if published {
             lines.append("kept copy  " + (keptSeconds.map { String(format: "%.2f s after publishing, ", $0) + Self.years(keptYears) + " (the conversations sorted by person, for reports)" }
                                           ?? "not written: reports read the facts until the next load"))
+        }
+        if let m = mergeIndexes {
+            lines.append("lookups    " + (m.held
+                ? "the merge's \(m.relations) indexes and tables held in memory, " + Self.thousands(m.megabytes) + " MB of "
+                  + Self.thousands(m.sharedBuffersMB) + " MB shared buffers" + String(format: " (the merge waited %.2f s for them)", m.waited)
+                : "the merge's indexes not held in memory: " + (m.reason ?? "unknown") + " (docs/operations.md, \"Memory of the server\")"))
         }
         if let f = firstLoad {
             lines.append("first load " + Self.thousands(directLines) + " lines went straight into the facts (" + Self.thousands(f.folded)

@@ -102,6 +102,9 @@ public final class Loader {
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
                 ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits ?? KeyFilter.log2Bits(forFiles: options.files),
                             window: options.firstLoadWindow) : nil
+            // Into facts that hold rows: the indexes the merge looks keys up in are read into
+            // memory on a second session while this one reads the feed (MergeIndexes).
+            let mergeIndexes = first == nil ? MergeIndexes(reconnect: reconnect) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads; `threads` workers validate and pseudonymize chunks of lines side by
             // side; one more encodes and sends them in the order read, writes the rejects and counts
@@ -173,6 +176,7 @@ public final class Loader {
                 return summary
             }
 
+            summary.mergeIndexes = mergeIndexes?.wait()
             let mergeStarted = Date()
             // The merge is one statement without progress of its own (about a second per 100,000
             // staged lines): say what is happening while it runs.
