@@ -123,7 +123,7 @@ final class FirstLoad {
     }
 
     /// Starts the COPY into the conversations' facts.
-    init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filterLog2Bits: Int, window: Int) throws {
+    init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filter: KeyFilter, window: Int) throws {
         self.conn = conn
         self.encoder = encoder
         self.batch = batch
@@ -132,7 +132,7 @@ final class FirstLoad {
         var n = 1
         while n < 2 * self.window { n <<= 1 }
         buckets = [Int](repeating: -1, count: n)
-        seen = KeyFilter(log2Bits: filterLog2Bits)
+        seen = filter
         tables = [
             try Table(conn, "samtaler.fact_samtale", "samtale_key", StageRowEncoder.factColumns, spooled: false),
             try Table(conn, "samtaler.fact_minplan", "minplan_key", StageRowEncoder.minplanColumns, spooled: true),

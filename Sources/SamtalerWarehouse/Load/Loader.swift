@@ -21,7 +21,7 @@ public struct LoadOptions: Sendable {
     /// facts during the stream (FirstLoad). Off: every line goes through staging (tests compare).
     public var directFirstLoad = true
     /// Size of the first load's Bloom filter, 2^n bits; nil: sized from the files
-    /// (KeyFilter.log2Bits(forFiles:)). Tests make it tiny to force false positives.
+    /// (KeyFilter.forFiles). Tests make it tiny to force false positives.
     public var firstLoadFilterLog2Bits: Int?
     /// How many first-seen conversations wait before they are written, so that a later version
     /// in the same run is folded into them instead of updating a written row (FirstLoad).
@@ -100,7 +100,7 @@ public final class Loader {
             try conn.execute("SELECT samtaler.create_stage()")
             let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
-                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filterLog2Bits: options.firstLoadFilterLog2Bits ?? KeyFilter.log2Bits(forFiles: options.files),
+                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filter: options.firstLoadFilterLog2Bits.map { KeyFilter(log2Bits: $0) } ?? KeyFilter.forFiles(options.files),
                             window: options.firstLoadWindow) : nil
             // Into facts that hold rows: the indexes the merge looks keys up in are read into
             // memory on a second session while this one reads the feed (MergeIndexes).
