@@ -3,7 +3,8 @@ import PostgresClient
 
 /// Holds the indexes of the merge's lookups in the server's shared buffers while the load reads
 /// the feed (samtaler.hold_merge_indexes, sql/definitions/31; docs/performance.md, "The increment
-/// into 100M"): `start` sends it on a second session, `wait` is called before the merge.
+/// into 100M"): made as the load begins, it sends the statement on a second session; `wait` is
+/// called before the merge.
 ///
 /// Only for a load into facts that already hold rows (a first load has nothing to look up and
 /// takes its table alone). It is an aid to speed: a session that cannot be opened, or a statement
