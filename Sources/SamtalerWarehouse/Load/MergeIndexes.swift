@@ -29,13 +29,16 @@ final class MergeIndexes {
     func wait() -> LoadSummary.MergeIndexes {
         let started = Date()
         defer { session?.close(); session = nil }
-        guard let session else { return LoadSummary.MergeIndexes(held: false, relations: 0, megabytes: 0, sharedBuffersMB: 0, reason: failure) }
+        var outcome = LoadSummary.MergeIndexes(held: false, relations: 0, megabytes: 0, sharedBuffersMB: 0, reason: failure)
+        guard let session else { return outcome }
         do {
             let r = try session.receive()
-            return LoadSummary.MergeIndexes(held: r.value(0, 0) == "t", relations: r.int(0, 1) ?? 0, megabytes: r.int(0, 2) ?? 0,
-                                            sharedBuffersMB: r.int(0, 3) ?? 0, reason: r.value(0, 4), waited: Date().timeIntervalSince(started))
+            outcome = LoadSummary.MergeIndexes(held: r.value(0, 0) == "t", relations: r.int(0, 1) ?? 0, megabytes: r.int(0, 2) ?? 0,
+                                               sharedBuffersMB: r.int(0, 3) ?? 0, reason: r.value(0, 4))
         } catch {
-            return LoadSummary.MergeIndexes(held: false, relations: 0, megabytes: 0, sharedBuffersMB: 0, reason: "\(error)", waited: Date().timeIntervalSince(started))
+            outcome.reason = "\(error)"
         }
+        outcome.waited = Date().timeIntervalSince(started)
+        return outcome
     }
 }
