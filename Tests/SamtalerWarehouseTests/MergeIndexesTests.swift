@@ -5,7 +5,7 @@ import Testing
 @testable import SamtalerWarehouse
 
 /// The indexes of the merge's lookups held in shared buffers (samtaler.hold_merge_indexes,
-/// Load/MergeIndexes.swift; docs/performance.md, "The increment into 100M").
+/// Load/MergeIndexReader.swift; docs/performance.md, "The increment into 100M").
 @Suite(.serialized) struct MergeIndexesTests {
     /// The relations the function holds: the natural keys' indexes and the visitation history's.
     static let relations = [

@@ -32,7 +32,7 @@ public struct LoadSummary: Sendable, Equatable {
     /// whole copy was written (after a first load, or when the copy was not up to date as the load
     /// began) or not written.
     public var keptYears: [Int]?
-    /// Whether the indexes of the merge's lookups were held in shared buffers (MergeIndexes); nil
+    /// Whether the indexes of the merge's lookups were held in shared buffers (MergeIndexReader); nil
     /// for a first load.
     public var mergeIndexes: MergeIndexes?
     /// First load only: lines that went straight into the facts, as a row or as a later version

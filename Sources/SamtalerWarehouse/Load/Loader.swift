@@ -103,8 +103,8 @@ public final class Loader {
                 ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filter: options.firstLoadFilterLog2Bits.map { KeyFilter(log2Bits: $0) } ?? KeyFilter.forFiles(options.files),
                             window: options.firstLoadWindow) : nil
             // Into facts that hold rows: the indexes the merge looks keys up in are read into
-            // memory on a second session while this one reads the feed (MergeIndexes).
-            let mergeIndexes = first == nil ? MergeIndexes(reconnect: reconnect) : nil
+            // memory on a second session while this one reads the feed (MergeIndexReader).
+            let mergeIndexes = first == nil ? MergeIndexReader(reconnect: reconnect) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads; `threads` workers validate and pseudonymize chunks of lines side by
             // side; one more encodes and sends them in the order read, writes the rejects and counts

@@ -9,7 +9,7 @@ import PostgresClient
 /// Only for a load into facts that already hold rows (a first load has nothing to look up and
 /// takes its table alone). It is an aid to speed: a session that cannot be opened, or a statement
 /// that fails, is a line in the summary, never a failed load.
-final class MergeIndexes {
+final class MergeIndexReader {
     private var session: PGConnection?
     private var failure: String?
 
