@@ -63,7 +63,11 @@ CONF
       # merge's lookups there, which needs half of them (docs/operations.md, "Memory of the server").
       mem_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 768)
       buffers_mb=$(( mem_mb * 2 / 5 < 256 ? 256 : mem_mb * 2 / 5 > 16384 ? 16384 : mem_mb * 2 / 5 ))
-      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-c shared_buffers=${buffers_mb}MB" -w -t 60 start >/dev/null \
+      # An eighth of that for WAL buffers, at most 128 MB (PostgreSQL's own choice stops at 16 MB):
+      # a nightly increment writes about 130 MB of WAL, most of it whole index pages, and with room
+      # for it the load does not wait for the WAL to be written (docs/operations.md, same section).
+      wal_mb=$(( buffers_mb / 8 > 128 ? 128 : buffers_mb / 8 ))
+      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-c shared_buffers=${buffers_mb}MB -c wal_buffers=${wal_mb}MB" -w -t 60 start >/dev/null \
         || { tail -n 20 "$dir/server.log" >&2; exit 1; }
       echo "PostgreSQL started (socket $sock, port $port, log $dir/server.log)"
     fi
