@@ -61,8 +61,13 @@ median() { echo "${1%% *}"; }
 # increments DB → "median min max" of the three increments loaded into DB
 # increments DB → "median min max" of the three increments' seconds to publish; their kept
 # copies' seconds in $dir/kept.out the same way.
+# They begin after a CHECKPOINT, as a nightly load does: the server has written out what the loads
+# before changed, and every page an increment changes is written whole to the WAL once (the first
+# change after a checkpoint). Without it the increments measured the server still writing out the
+# first load beside them (docs/performance.md, "The increment's WAL").
 increments() {
   local ts=() ks=() f t k
+  psql_ -d postgres -c "CHECKPOINT"
   for f in "${incrs[@]}"; do read -r t _ k < <(load "$f" "$1"); ts+=("$t"); ks+=("$k"); done
   printf '%s\n' "${ks[@]}" | stats > "$dir/kept.out"
   printf '%s\n' "${ts[@]}" | stats
@@ -194,6 +199,21 @@ if [ "$LARGE" -gt 0 ]; then
   k_large=$c_kept k_incr10=$c_ikept st_large=$c_staged
 fi
 
+# ---- web: the web view's latency under a bounded concurrent load (scripts/bench-web.sh) ----
+# A section of its own: samtaler serve on the largest warehouse, 50 connections for 20 s against
+# one year's volumes page, every answer checked (200 and the right page). Before the national
+# volume: that warehouse's 26 GB would push the 10M warehouse out of the page cache, and the single
+# page would measure this machine's disk, not the web view (docs/performance.md).
+WEB_DB=bench_load; WEB_ROWS=$ROWS
+if [ "$LARGE" -gt 0 ]; then WEB_DB=bench_large; WEB_ROWS=$LARGE; fi
+echo "== 6. web view: 50 connections for 20 s on /rapport/volumes?period=2025 ($WEB_ROWS)" >&2
+web=$(scripts/bench-web.sh "$WEB_DB" 2025 50 20 || echo "- - - - - -")
+read -r web_p50 web_p99 web_n web_bad web_rps web_single <<< "$web"
+echo "== 6b. the same without the result cache (--cache 0): every request runs the report" >&2
+web0=$(scripts/bench-web.sh "$WEB_DB" 2025 50 20 0 || echo "- - - - - -")
+read -r web0_p50 web0_p99 web0_n web0_bad web0_rps _ <<< "$web0"
+# ---- end of web ----
+
 # National volume (BENCH_HUGE, not the default): twenty years, 2006-2025, in one first load. The
 # feed is written through gzip -1 (about a sixth of its 385 bytes a line) and read compressed.
 HUGE=${BENCH_HUGE:-0}
@@ -215,19 +235,6 @@ if [ "$HUGE" -gt 0 ]; then
   h_feed=$(stat -c %s "$hfeed")
   t_hall=$(secs "$huge_start" "$(now)")
 fi
-
-# ---- web: the web view's latency under a bounded concurrent load (scripts/bench-web.sh) ----
-# A section of its own: samtaler serve on the largest warehouse, 50 connections for 20 s against
-# one year's volumes page, every answer checked (200 and the right page).
-WEB_DB=bench_load; WEB_ROWS=$ROWS
-if [ "$LARGE" -gt 0 ]; then WEB_DB=bench_large; WEB_ROWS=$LARGE; fi
-echo "== 6. web view: 50 connections for 20 s on /rapport/volumes?period=2025 ($WEB_ROWS)" >&2
-web=$(scripts/bench-web.sh "$WEB_DB" 2025 50 20 || echo "- - - - - -")
-read -r web_p50 web_p99 web_n web_bad web_rps web_single <<< "$web"
-echo "== 6b. the same without the result cache (--cache 0): every request runs the report" >&2
-web0=$(scripts/bench-web.sh "$WEB_DB" 2025 50 20 0 || echo "- - - - - -")
-read -r web0_p50 web0_p99 web0_n web0_bad web0_rps _ <<< "$web0"
-# ---- end of web ----
 
 echo
 echo "samtaler bench on $(nproc) cores, $(date -u +%F), feed of $ROWS lines (no invalid lines), PostgreSQL $(psql_ -d postgres -At -c 'SHOW server_version')"
