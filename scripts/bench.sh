@@ -58,7 +58,6 @@ stats() { sort -n | awk '{ a[NR] = $1 } END { printf "%s %s %s", a[int((NR + 1) 
 # "0.84 s (0.79-1.09)": the median and the range
 shown() { set -- $1; if [ "$2" = "$3" ]; then echo "$1 s"; else echo "$1 s ($2-$3)"; fi; }
 median() { echo "${1%% *}"; }
-# increments DB → "median min max" of the three increments loaded into DB
 # increments DB → "median min max" of the three increments' seconds to publish; their kept
 # copies' seconds in $dir/kept.out the same way.
 # They begin after a CHECKPOINT, as a nightly load does: the server has written out what the loads
