@@ -372,12 +372,18 @@ private func ms(_ seconds: Double) -> String { String(format: "%.2f s", seconds)
         try w.faultLoad([a])
         let period = "2025"
         let conninfo = w.conninfo, dir = w.dir, database = w.name
+        // The revisions report compares with the batch before the load, named: by default it
+        // compares with the last recorded delivery, which the extract threads below record, so
+        // between the commit and their next extract it would show a third state of its own
+        // (batch A before, B after: right, and neither the report before nor the one after).
+        let batchBefore = try PublishedBatches.read(w.conn).latest
         @Sendable func reports() throws -> [String] {
             let c = try PGConnection(conninfo)
             defer { c.close() }
             return try Reports.Name.allCases.map { name in
                 var r = Reports.Request(name: name, period: try Period.parse(period))
                 r.per = .quarter
+                if name == .revisions { r.fromBatch = batchBefore }
                 return ReportFormat.csv.render(try Reports(conn: c).run(r))
             }
         }
