@@ -121,29 +121,38 @@ public struct MinistryExtract {
 
     /// The counts per (indberetter, samtaletype, samtaleform) and per (indberetter, samtaletype)
     /// as `I_ALT`, in one grouping-sets query: antal_personer is a distinct count over each row's
-    /// own conversations (NULL, the unknown person, is not counted), never a sum.
+    /// own conversations (NULL, the unknown person, is not counted), never a sum. Grouped by the
+    /// dimensions' keys, which are one to one with their codes (unique constraints), and the codes
+    /// joined to the few thousand groups after: sorting the period's rows by four text columns
+    /// cost 0.75 s of 1.3 s for 2025Q1 of the 10M warehouse, by three integers 0.16 s. A row
+    /// without samtaletype or samtaleform is in no row, so the reconciliation below stops the extract.
     static func aggregateSQL(asOf: Bool) -> String { """
-        SELECT i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform,
-               GROUPING(s.samtaleform) AS i_alt,
-               count(*) AS antal_samtaler,
-               count(DISTINCT f.person_pseudonym) AS antal_personer
-        FROM \(source(asOf: asOf)) f
-        JOIN samtaler.dim_indberetter i ON i.indberetter_key = f.indberetter_key
-        JOIN samtaler.dim_samtaletype t ON t.samtaletype_key = f.samtaletype_key
-        JOIN samtaler.dim_samtaleform s ON s.samtaleform_key = f.samtaleform_key
-        WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
-        GROUP BY GROUPING SETS ((i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform),
-                                (i.indberettertype, i.indberetterkode, t.samtaletype))
+        SELECT i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform, g.i_alt, g.antal_samtaler, g.antal_personer
+        FROM (SELECT f.indberetter_key, f.samtaletype_key, f.samtaleform_key,
+                     GROUPING(f.samtaleform_key) AS i_alt,
+                     count(*) AS antal_samtaler,
+                     count(DISTINCT f.person_pseudonym) AS antal_personer
+              FROM \(source(asOf: asOf)) f
+              WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+                AND f.samtaletype_key IS NOT NULL AND f.samtaleform_key IS NOT NULL
+              GROUP BY GROUPING SETS ((f.indberetter_key, f.samtaletype_key, f.samtaleform_key),
+                                      (f.indberetter_key, f.samtaletype_key))) g
+        JOIN samtaler.dim_indberetter i ON i.indberetter_key = g.indberetter_key
+        JOIN samtaler.dim_samtaletype t ON t.samtaletype_key = g.samtaletype_key
+        LEFT JOIN samtaler.dim_samtaleform s ON s.samtaleform_key = g.samtaleform_key
         """ }
 
     /// The current facts, or the versions current right after batch $3 (sql/definitions/60_samtaler.samtale_som_af.sql).
     static func source(asOf: Bool) -> String { asOf ? "samtaler.samtale_som_af($3)" : "samtaler.fact_samtale" }
 
-    /// Every current conversation of the period and the batches that brought them.
+    /// Every current conversation of the period and the batches that brought them (counted per
+    /// batch first: a hash of a few batches, not a sort of the period's rows).
     static func reconcileSQL(asOf: Bool) -> String { """
-        SELECT count(*), coalesce(string_agg(DISTINCT batch_key::text, ','), '')
-        FROM \(source(asOf: asOf)) f
-        WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+        SELECT coalesce(sum(n), 0), coalesce(string_agg(batch_key::text, ','), '')
+        FROM (SELECT f.batch_key, count(*) AS n
+              FROM \(source(asOf: asOf)) f
+              WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
+              GROUP BY f.batch_key) b
         """ }
 
     /// Reads inside the caller's transaction, which it makes REPEATABLE READ READ ONLY first:
