@@ -87,6 +87,7 @@ struct ExtractCommand: ParsableCommand {
             }
             var extract = MinistryExtract(conn: conn, period: period, outputDirectory: out ?? "", threshold: threshold)
             extract.asOfBatch = asOfBatch
+            extract.counting.helper = { try PGConnection.open(db.database) }
             let summary = try extract.run()
             if summary.conversations == 0 { note("samtaler: note: no current conversations in \(period.text); the CSV holds only its header") }
             print(summary.text)

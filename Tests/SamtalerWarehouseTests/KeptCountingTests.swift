@@ -6,7 +6,7 @@ import Testing
 @testable import SamtalerWarehouse
 
 /// The kept copy sorted by person (samtaler.kept_samtale, migration 0013) and the volumes counted
-/// from it (KeptCounting): the same reports as SQL's count(DISTINCT), on every feed shape, after
+/// from it (KeptCounting): the same reports and ministry extracts as SQL's count(DISTINCT), on every feed shape, after
 /// corrections and withdrawals in a later batch, and never from a copy the facts have left behind.
 @Suite(.serialized) struct KeptCountingTests {
     /// Reports the copy can give: every granularity, every kind of breakdown (integer keys, text
@@ -90,6 +90,38 @@ import Testing
             compared += kept.rows.count
         }
         #expect(compared > 500)
+
+        // The ministry extract counts as volumes does: from the copy (one and two connections),
+        // in the client and in SQL alone, now and as of the first batch, the same bytes.
+        var extracted = 0
+        for text in ["2025", "2025Q1", "2025-02", "2024-11"] {
+            let period = try Period.parse(text)
+            let filter = ReportFilter(period)
+            let per = try #require(Reports.Granularity(rawValue: period.kind.rawValue))
+            let query = Reports.volumesQuery(groups: [per.grouping] + MinistryExtract.rowGroups, filter)
+            let reports = Reports(conn: try PGConnection(w.conninfo))
+            #expect(try reports.volumesCounting(query, filter, per: per) is KeptCounting, "\(profile) extract \(text): counted from the copy")
+            for asOf in [nil, 1] as [Int?] {
+                let what = "\(profile) extract \(text) as of \(asOf.map(String.init) ?? "now")"
+                let sql = try Self.extract(w, period, asOf) { $0.sqlOnly = true }
+                #expect(try Self.extract(w, period, asOf) { _ in } == sql, "\(what)")
+                #expect(try Self.extract(w, period, asOf) { $0.helper = { try PGConnection(w.conninfo) } } == sql, "\(what), two connections")
+                #expect(try Self.extract(w, period, asOf) { $0.keptCopy = false } == sql, "\(what), in the client")
+                extracted += sql.split(separator: "\n").count - 1
+            }
+        }
+        #expect(extracted > 100)
+    }
+
+    /// The extract's CSV of `period` (as of batch `asOf`), counted with the options `set` gives.
+    static func extract(_ w: TestWarehouse, _ period: Period, _ asOf: Int?, _ set: (inout CountingOptions) -> Void) throws -> String {
+        let out = w.dir + "/extract-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        var extract = MinistryExtract(conn: try PGConnection(w.conninfo), period: period, outputDirectory: out)
+        extract.asOfBatch = asOf
+        set(&extract.counting)
+        let summary = try extract.run(now: Date(timeIntervalSince1970: 1_743_487_200))
+        return try String(contentsOfFile: summary.csvPath, encoding: .utf8)
     }
 
     /// A change to the facts outside a load clears the copy's stamp: reports count from the facts

@@ -7,7 +7,7 @@ import SamtalerPseudonym
 /// explained in docs/extract.md).
 ///
 /// Reads the current conversations held in the period from one consistent snapshot, counts them
-/// set-based in SQL, applies `Disclosure`, and writes `DIR/samtaler_PERIOD.csv` and
+/// as the volumes report counts (`count`), applies `Disclosure`, and writes `DIR/samtaler_PERIOD.csv` and
 /// `DIR/samtaler_PERIOD.manifest.json`: both complete, or neither.
 public struct MinistryExtract {
     public let conn: PGConnection
@@ -17,6 +17,8 @@ public struct MinistryExtract {
     /// The warehouse as it stood right after this load batch was published (`--as-of-batch`);
     /// nil: as it is now. docs/history.md.
     public var asOfBatch: Int?
+    /// How the rows are counted (`CountingOptions`; the command line gives a second connection).
+    public var counting = CountingOptions()
 
     /// Where the writing fails on purpose (tests of "both files or neither").
     enum Step: Sendable { case csvTemporary, manifestTemporary, csvRename, manifestRename, directorySync }
@@ -119,28 +121,19 @@ public struct MinistryExtract {
 
     // MARK: - Reading
 
-    /// The counts per (indberetter, samtaletype, samtaleform) and per (indberetter, samtaletype)
-    /// as `I_ALT`, in one grouping-sets query: antal_personer is a distinct count over each row's
-    /// own conversations (NULL, the unknown person, is not counted), never a sum. Grouped by the
-    /// dimensions' keys, which are one to one with their codes (unique constraints), and the codes
-    /// joined to the few thousand groups after: sorting the period's rows by four text columns
-    /// cost 0.75 s of 1.3 s for 2025Q1 of the 10M warehouse, by three integers 0.16 s. A row
-    /// without samtaletype or samtaleform is in no row, so the reconciliation below stops the extract.
-    static func aggregateSQL(asOf: Bool) -> String { """
-        SELECT i.indberettertype, i.indberetterkode, t.samtaletype, s.samtaleform, g.i_alt, g.antal_samtaler, g.antal_personer
-        FROM (SELECT f.indberetter_key, f.samtaletype_key, f.samtaleform_key,
-                     GROUPING(f.samtaleform_key) AS i_alt,
-                     count(*) AS antal_samtaler,
-                     count(DISTINCT f.person_pseudonym) AS antal_personer
-              FROM \(source(asOf: asOf)) f
-              WHERE NOT f.annulleret AND f.afholdt_dato_key BETWEEN $1 AND $2
-                AND f.samtaletype_key IS NOT NULL AND f.samtaleform_key IS NOT NULL
-              GROUP BY GROUPING SETS ((f.indberetter_key, f.samtaletype_key, f.samtaleform_key),
-                                      (f.indberetter_key, f.samtaletype_key))) g
-        JOIN samtaler.dim_indberetter i ON i.indberetter_key = g.indberetter_key
-        JOIN samtaler.dim_samtaletype t ON t.samtaletype_key = g.samtaletype_key
-        LEFT JOIN samtaler.dim_samtaleform s ON s.samtaleform_key = g.samtaleform_key
-        """ }
+    /// The extract's rows as groups of the volumes count (`Reports.volumesQuery`): the period
+    /// (one group), the indberetter labelled by its type and code, the samtaletype and the
+    /// samtaleform by their codes. Its ROLLUP's levels 0 and 1 are the rows per samtaleform and
+    /// the `I_ALT` rows; counted the way volumes counts (from the kept copy, in the client, in
+    /// halves or pieces, or in SQL: `Reports.volumesCounting`, the same numbers every way).
+    static let rowGroups = [
+        Grouping(key: "f.indberetter_key", join: "samtaler.dim_indberetter i ON i.indberetter_key = KEY",
+                 label: "i.indberettertype || ' ' || i.indberetterkode", sort: "KEY"),
+        Grouping(key: "f.samtaletype_key", join: "samtaler.dim_samtaletype t ON t.samtaletype_key = KEY",
+                 label: "t.samtaletype", sort: "KEY"),
+        Grouping(key: "f.samtaleform_key", join: "samtaler.dim_samtaleform s ON s.samtaleform_key = KEY",
+                 label: "s.samtaleform", sort: "KEY"),
+    ]
 
     /// The current facts, or the versions current right after batch $3 (sql/definitions/60_samtaler.samtale_som_af.sql).
     static func source(asOf: Bool) -> String { asOf ? "samtaler.samtale_som_af($3)" : "samtaler.fact_samtale" }
@@ -159,8 +152,9 @@ public struct MinistryExtract {
     /// both queries see the same snapshot, even while a load publishes.
     func read() throws -> Snapshot {
         try conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try conn.execute(Reports.sortMemory)
         let published = try asOfBatch.map { try PublishedBatches.check(conn, $0) } ?? PublishedBatches.read(conn)
-        let counted = try Self.count(conn, period, asOf: asOfBatch)
+        let counted = try Self.count(Reports(conn: conn, options: counting), period, asOf: asOfBatch)
         return Snapshot(rows: counted.rows, conversations: counted.conversations, batches: counted.batches,
                         asOfBatch: asOfBatch ?? published.latest)
     }
@@ -168,33 +162,39 @@ public struct MinistryExtract {
     /// The extract's rows of `period` before disclosure control (true counts), counted from the
     /// current facts or as of batch `asOf` (checked by the caller), in the caller's snapshot; the
     /// conversations counted and the batches behind them. Also the revisions report's two sides.
-    static func count(_ conn: PGConnection, _ period: Period, asOf: Int?)
+    static func count(_ reports: Reports, _ period: Period, asOf: Int?)
         throws -> (rows: [Disclosure.InputRow], conversations: Int, batches: [Int]) {
-        let range = [String(period.from.key), String(period.to.key)] + (asOf.map { [String($0)] } ?? [])
-        let r = try conn.execute(aggregateSQL(asOf: asOf != nil), range)
-        var rows: [Disclosure.InputRow] = []
-        rows.reserveCapacity(r.rowCount)
-        var totalConversations = 0
-        for i in 0..<r.rowCount {
-            guard let type = r.value(i, 0), let kode = r.value(i, 1), let samtaletype = r.value(i, 2),
-                  let isTotal = r.value(i, 4), let samtaler = r.int(i, 5), let personer = r.int(i, 6) else {
-                throw WarehouseError.internal("the extract query returned an incomplete row \(i)")
-            }
-            let form: Disclosure.Form
-            if isTotal == "1" {
-                form = .iAlt
-                totalConversations += samtaler
-            } else if let code = r.value(i, 3) {
-                form = .code(code)
-            } else {
-                throw WarehouseError.internal("the extract query returned a form row without samtaleform")
-            }
-            rows.append(Disclosure.InputRow(group: Disclosure.Group(type, kode, samtaletype), samtaleform: form,
-                                            antalSamtaler: samtaler, antalPersoner: personer))
+        guard let per = Reports.Granularity(rawValue: period.kind.rawValue) else {
+            throw WarehouseError.internal("the extract's period \(period.text) is not a month, a quarter or a year")
         }
+        let filter = ReportFilter(period, asOf: asOf)
+        let query = Reports.volumesQuery(groups: [per.grouping] + rowGroups, filter)
+        let counted = try reports.volumesCounting(query, filter, per: per).rollup(query)
+        var rows: [Disclosure.InputRow] = []
+        var totalConversations = 0
+        for row in counted where row.niveau <= 1 {
+            // A conversation without indberetter, samtaletype or samtaleform (or one its dimension
+            // lacks) is in no row: the reconciliation below stops the extract.
+            guard let indberetter = row.labels[1], let samtaletype = row.labels[2] else { continue }
+            let parts = indberetter.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw WarehouseError.internal("the extract's indberetter \(indberetter) has no type and code") }
+            let form: Disclosure.Form
+            if row.niveau == 1 {
+                form = .iAlt
+            } else if let code = row.labels[3] {
+                form = .code(code)
+                totalConversations += row.conversations
+            } else {
+                continue
+            }
+            rows.append(Disclosure.InputRow(group: Disclosure.Group(parts[0], parts[1], samtaletype), samtaleform: form,
+                                            antalSamtaler: row.conversations, antalPersoner: row.persons))
+        }
+        let conn = reports.conn
+        let range = [String(period.from.key), String(period.to.key)] + (asOf.map { [String($0)] } ?? [])
         let check = try conn.execute(reconcileSQL(asOf: asOf != nil), range)
         let facts = check.int(0, 0) ?? -1
-        // Every current conversation of the period must be in exactly one I_ALT row.
+        // Every current conversation of the period must be in exactly one row per samtaleform.
         guard facts == totalConversations else {
             throw WarehouseError.internal("""
                 the period \(period.text) has \(facts) current conversations, but the extract counts \(totalConversations): \

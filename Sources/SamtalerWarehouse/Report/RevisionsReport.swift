@@ -115,8 +115,8 @@ extension Reports {
         let (from, to, delivery) = try revisionBatches(r, period)
 
         // Both states counted as the extract counts them, and suppressed as it suppresses them.
-        let before = try MinistryExtract.count(conn, period, asOf: from)
-        let after = try MinistryExtract.count(conn, period, asOf: to)
+        let before = try MinistryExtract.count(self, period, asOf: from)
+        let after = try MinistryExtract.count(self, period, asOf: to)
         func byKey(_ rows: [Disclosure.InputRow]) -> [ExtractRowKey: Disclosure.InputRow] {
             Dictionary(uniqueKeysWithValues: rows.map { (ExtractRowKey(group: $0.group, form: $0.samtaleform), $0) })
         }
