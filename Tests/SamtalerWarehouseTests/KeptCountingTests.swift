@@ -88,6 +88,17 @@ import Testing
             }
             #expect(hashed.map(shown) == reference.map(shown), "\(what), hash slots")
             compared += kept.rows.count
+
+            // forms over the same groups: from the copy, one connection and two, as SQL counts
+            // (with the samtaleform at most four groups: over that from the facts).
+            var formsReq = req
+            formsReq.name = .forms
+            #expect(try reports.formsCounting(reports.formsQuery(formsReq), formsReq.filter) is KeptCounting
+                    == (query.groups.count < DistinctRollup.maxColumns), "\(what): forms from the copy")
+            let formsSQL = ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo), sqlOnly: true).run(formsReq))
+            #expect(ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo)).run(formsReq)) == formsSQL, "\(what), forms")
+            #expect(ReportFormat.json.render(try Reports(conn: PGConnection(w.conninfo), helper: { try PGConnection(w.conninfo) }).run(formsReq))
+                    == formsSQL, "\(what), forms on two connections")
         }
         #expect(compared > 500)
 

@@ -185,11 +185,12 @@ public struct Reports {
 
     // MARK: forms
 
-    func forms(_ r: Request) throws -> ReportTable {
-        let outer = [r.per.grouping] + r.by.map(\.grouping)
-        // STAR's group is grouped on its order number (one per group), the form on its key.
-        let query = GroupedQuery(
-            groups: outer, fact: r.filter.samtale, innerJoins: ["JOIN samtaler.dim_samtaleform fs ON fs.samtaleform_key = f.samtaleform_key"],
+    /// The forms report's groups: the period and the breakdowns, then ROLLUP of the STAR group
+    /// (grouped on its order number, one per group) and the form (on its key).
+    func formsQuery(_ r: Request) -> GroupedQuery {
+        GroupedQuery(
+            groups: [r.per.grouping] + r.by.map(\.grouping), fact: r.filter.samtale,
+            innerJoins: ["JOIN samtaler.dim_samtaleform fs ON fs.samtaleform_key = f.samtaleform_key"],
             aggregates: { _ in ["fs.star_gruppe_orden AS star", "f.samtaleform_key AS form", "count(*) AS samtaler",
                                 "GROUPING(fs.star_gruppe_orden, f.samtaleform_key) AS niveau"] },
             groupBy: { $0.joined(separator: ", ") + ", ROLLUP (fs.star_gruppe_orden, f.samtaleform_key)" },
@@ -197,8 +198,12 @@ public struct Reports {
                          "LEFT JOIN samtaler.dim_samtaleform sf ON sf.samtaleform_key = x.form"],
             carry: ["sg.star_gruppe", "sf.samtaleform", "x.samtaler", "x.niveau"],
             orderBy: { cols in cols.flatMap { [$0.sort, $0.label] } + ["x.niveau >> 1", "x.star", "x.niveau & 1", "x.form"] })
-        let res = try formsCounting(r.filter).forms(query)
-        let n = outer.count
+    }
+
+    func forms(_ r: Request) throws -> ReportTable {
+        let query = formsQuery(r)
+        let res = try formsCounting(query, r.filter).forms(query)
+        let n = query.groups.count
         var columns = [r.periodColumn] + r.byColumns
         columns += [ReportTable.Column(key: "star_gruppe", label: "Form (STAR)", kind: .text),
                     ReportTable.Column(key: "samtaleform", label: "Samtaleform", kind: .text),

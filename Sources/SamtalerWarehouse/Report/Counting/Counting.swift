@@ -107,11 +107,14 @@ extension Reports {
         return ClientCounting(conn: conn, filter: filter, expectedRows: rows)
     }
 
-    /// How forms counts `filter`'s conversations: in two halves at once when the period is large
-    /// (`splitRows`) and a second connection opens (counts add up); otherwise, and with
-    /// `sqlOnly`, in one SQL query.
-    func formsCounting(_ filter: ReportFilter) throws -> any Counting {
-        guard !options.sqlOnly, options.helper != nil, let split = try halves(filter, plan(filter)),
+    /// How forms counts `filter`'s conversations: from the kept copy when it can give the query's
+    /// groups and the samtaleform (at most `DistinctRollup.maxColumns` together); in two halves
+    /// at once when the period is large (`splitRows`) and a second connection opens (counts add
+    /// up); otherwise, and with `sqlOnly`, in one SQL query.
+    func formsCounting(_ query: GroupedQuery, _ filter: ReportFilter) throws -> any Counting {
+        guard !options.sqlOnly else { return SQLCounting(conn: conn, filter: filter) }
+        if let kept = try keptCounting(query.withForm, filter) { return kept }
+        guard options.helper != nil, let split = try halves(filter, plan(filter)),
               let other = try secondConnection() else { return SQLCounting(conn: conn, filter: filter) }
         return HalvesCounting(conn: conn, other: other, halves: split, expectedRows: 0)
     }
@@ -121,5 +124,30 @@ extension Reports {
     func plan(_ filter: ReportFilter) throws -> PlanEstimate {
         let json = try conn.scalar("EXPLAIN (FORMAT JSON) SELECT 1 FROM \(filter.samtale) WHERE \(filter.sql)") ?? ""
         return PlanEstimate(json: json) ?? PlanEstimate(nodeType: "", rows: nil)
+    }
+}
+
+extension GroupedQuery {
+    /// forms' rows from the conversations per finest group (the groups' keys as SQL text, then
+    /// STAR group order and form key; each group once), rolled up in SQL over those few hundred
+    /// groups and labelled and ordered by the query's outer query: the rows SQL alone gives.
+    func formsRolledUp(_ counts: [[String?]: Int], _ conn: PGConnection) throws -> PGResult {
+        let n = groups.count
+        var params: [String?] = []
+        var columns: [String] = []
+        for c in 0..<(n + 2) {
+            let text = c < n && groups[c].keyIsText
+            params.append(GroupedQuery.arrayLiteral(counts.keys.map { $0[c] }, quoted: text))
+            columns.append("$\(c + 1)::\(text ? "text" : "bigint")[]")
+        }
+        params.append(GroupedQuery.arrayLiteral(counts.values.map { String($0) }, quoted: false))
+        columns.append("$\(n + 3)::bigint[]")
+        let k = (0..<n).map { "k\($0)" }
+        let rolled = """
+            SELECT \((k + ["star", "form", "sum(n)::bigint AS samtaler", "GROUPING(star, form) AS niveau"]).joined(separator: ", "))
+            FROM unnest(\(columns.joined(separator: ", "))) AS u(\((k + ["star", "form", "n"]).joined(separator: ", ")))
+            GROUP BY \((k.isEmpty ? "" : k.joined(separator: ", ") + ", ") + "ROLLUP (star, form)")
+            """
+        return try conn.execute(outerSQL(from: rolled), params)
     }
 }

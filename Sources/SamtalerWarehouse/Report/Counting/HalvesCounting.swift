@@ -41,23 +41,7 @@ struct HalvesCounting: Counting {
                 counts[(0..<keys.count).map { res.value(i, $0) }, default: 0] += res.int(i, keys.count) ?? 0
             }
         }
-        let n = query.groups.count
-        var params: [String?] = []
-        var columns: [String] = []
-        for c in 0..<keys.count {
-            let text = c < n && query.groups[c].keyIsText
-            params.append(GroupedQuery.arrayLiteral(counts.keys.map { $0[c] }, quoted: text))
-            columns.append("$\(c + 1)::\(text ? "text" : "bigint")[]")
-        }
-        params.append(GroupedQuery.arrayLiteral(counts.values.map { String($0) }, quoted: false))
-        columns.append("$\(keys.count + 1)::bigint[]")
-        let k = (0..<n).map { "k\($0)" }
-        let rolled = """
-            SELECT \((k + ["star", "form", "sum(n)::bigint AS samtaler", "GROUPING(star, form) AS niveau"]).joined(separator: ", "))
-            FROM unnest(\(columns.joined(separator: ", "))) AS u(\((k + ["star", "form", "n"]).joined(separator: ", ")))
-            GROUP BY \((k.isEmpty ? "" : k.joined(separator: ", ") + ", ") + "ROLLUP (star, form)")
-            """
-        return try conn.execute(query.outerSQL(from: rolled), params)
+        return try query.formsRolledUp(counts, conn)
     }
 }
 

@@ -22,29 +22,56 @@ struct KeptCounting: Counting {
     var denseLimit = KeptTally.denseLimit
 
     func rollup(_ query: GroupedQuery) throws -> [RollupRow] {
-        defer { _ = try? second?.execute("COMMIT") }
-        let keys = try KeptKeys(query, filter, conn)
-        let years = (filter.from / 10000, filter.to / 10000)
-        var tally: KeptTally
-        if let second {
-            let both = try atOnce(conn, second, (first: 0, second: 1)) { conn, parity in
-                try KeptTally.read(conn, keys, years: years, parity: parity, denseLimit: denseLimit)
-            }
-            tally = both.first
-            tally.absorb(both.second)
-        } else {
-            tally = try KeptTally.read(conn, keys, years: years, parity: nil, denseLimit: denseLimit)
-        }
+        let (keys, tally) = try count(query)
         return try query.rows(of: tally.groups(), columns: keys.columns, conn)
     }
 
-    /// forms counts no distinct persons: SQL counts it.
+    /// The query's groups and the samtaleform counted from the copy; the conversations of each
+    /// full group (period, breakdowns, form) put in their STAR group and rolled up in SQL as the
+    /// halves' counts are (`GroupedQuery.formsRolledUp`). A conversation without a samtaleform is
+    /// in no row, as in SQL (its inner join with dim_samtaleform).
     func forms(_ query: GroupedQuery) throws -> PGResult {
-        try SQLCounting(conn: conn, filter: filter).forms(query)
+        let (keys, tally) = try count(query.withForm)
+        let stars = try conn.execute("SELECT samtaleform_key::text, star_gruppe_orden::text FROM samtaler.dim_samtaleform")
+        var star: [String: String] = [:]
+        for i in 0..<stars.rowCount { if let form = stars.value(i, 0) { star[form] = stars.value(i, 1) } }
+        var counts: [[String?]: Int] = [:]
+        for g in tally.groups() where g.niveau == 0 {
+            let values = g.keys.enumerated().map { c, code in code.flatMap { keys.columns[c].values[Int($0)] } }
+            guard let form = values.last ?? nil, let group = star[form] else { continue }
+            counts[values.dropLast() + [group, form], default: 0] += g.conversations
+        }
+        return try query.formsRolledUp(counts, conn)
+    }
+
+    /// The query's groups counted from the blocks of the filter's years (on two connections
+    /// when there is a second).
+    func count(_ query: GroupedQuery) throws -> (KeptKeys, KeptTally) {
+        defer { _ = try? second?.execute("COMMIT") }
+        let keys = try KeptKeys(query, filter, conn)
+        let years = (filter.from / 10000, filter.to / 10000)
+        guard let second else {
+            return (keys, try KeptTally.read(conn, keys, years: years, parity: nil, denseLimit: denseLimit))
+        }
+        let both = try atOnce(conn, second, (first: 0, second: 1)) { conn, parity in
+            try KeptTally.read(conn, keys, years: years, parity: parity, denseLimit: denseLimit)
+        }
+        var tally = both.first
+        tally.absorb(both.second)
+        return (keys, tally)
     }
 }
 
-// Part of the choice (`Reports.volumesCounting`).
+extension GroupedQuery {
+    /// The query's groups and then the samtaleform: what forms counts from the kept copy.
+    var withForm: GroupedQuery {
+        var fine = self
+        fine.groups.append(Reports.Breakdown.samtaleform.grouping)
+        return fine
+    }
+}
+
+// Part of the choice (`Reports.volumesCounting`, `Reports.formsCounting`).
 extension Reports {
     /// Counting from the kept copy, when it can give the report: the current facts (not as of a
     /// batch), every group computed from the kept fields with the period first, the copy written
@@ -159,6 +186,10 @@ struct KeptKeys: @unchecked Sendable {
         from = Int32(filter.from)
         to = Int32(filter.to)
         firstYear = filter.from / 10000
+        // Each row's groups are packed in 64 bits, `DistinctRollup.bitsPerColumn` a column.
+        guard query.groups.count <= DistinctRollup.maxColumns else {
+            throw WarehouseError.internal("report: over \(DistinctRollup.maxColumns) groups cannot be counted from the kept copy")
+        }
         var fields: [KeptField] = [], codes: [[UInt32]] = [], columns: [DistinctRollup.Column] = []
         for g in query.groups {
             guard let field = KeptField.of(g) else { throw WarehouseError.internal("report: a group the kept copy cannot give") }
