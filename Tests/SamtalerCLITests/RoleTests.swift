@@ -79,6 +79,8 @@ final class LoginRole {
         #expect(again.status == 0, "\(again.output)")
         // The increment holds the merge's indexes in memory as this role (SECURITY DEFINER).
         #expect(again.stdout.contains("\"merge_indexes\":{\"held\":true,"), "\(again.stdout)")
+        // ... and reads how much WAL it wrote (the functions are the server's, for every role).
+        #expect(again.stdout.contains("\"wal\":{\"megabytes\":"), "\(again.stdout)")
         let db = try PGConnection("dbname=\(s.db)")
         #expect(try db.scalar("SELECT string_agg(status, ',' ORDER BY batch_key) FROM samtaler.dim_batch") == "publiceret,publiceret")
 

@@ -42,6 +42,11 @@ import Testing
         #expect(m.held && m.relations == Self.relations.count && m.reason == nil && m.sharedBuffersMB >= 128, "\(m)")
         #expect(second.text().contains("the merge's \(Self.relations.count) indexes and tables held in memory"), "\(second.text())")
         #expect(second.json().contains("\"merge_indexes\":{\"held\":true,\"relations\":\(Self.relations.count),"), "\(second.json())")
+        // The WAL the load wrote, beside the server's WAL buffers.
+        let wal = try #require(second.wal)
+        #expect(wal.buffersMB == (try w.int("SELECT (pg_size_bytes(current_setting('wal_buffers')) / 1048576)::int")))
+        #expect(wal.megabytes >= 0 && second.json().contains("\"wal\":{\"megabytes\":\(wal.megabytes),\"buffers_mb\":\(wal.buffersMB)}"))
+        #expect(second.text().contains("wal        \(wal.megabytes) MB written by the server during the load; WAL buffers"), "\(second.text())")
 
         try w.conn.execute("CREATE EXTENSION IF NOT EXISTS pg_buffercache")
         for t in ["fact_samtale", "fact_minplan", "fact_jobsoegningskrav", "fact_visitation"] { try w.conn.execute("REINDEX TABLE samtaler.\(t)") }
@@ -59,6 +64,21 @@ import Testing
     }
 
     /// Without pg_prewarm the load goes on and its summary says why the indexes were not held.
+    /// The summary says when the server's WAL buffers are small for the load (under 64 MB, and the
+    /// load wrote over four times as much), and only then.
+    @Test func smallWALBuffersAreNamedInTheSummary() {
+        var s = LoadSummary()
+        s.wal = LoadSummary.WAL(megabytes: 125, buffersMB: 16)
+        #expect(s.text().contains("WAL buffers 16 MB: small for this load, which waited for WAL writes; set wal_buffers to 64-128MB"), "\(s.text())")
+        #expect(s.json().contains("\"wal\":{\"megabytes\":125,\"buffers_mb\":16}"))
+        for (mb, buffers) in [(125, 128), (60, 16), (125, 64)] {
+            s.wal = LoadSummary.WAL(megabytes: mb, buffersMB: buffers)
+            #expect(!s.text().contains("small for this load") && s.text().contains("WAL buffers \(buffers) MB\n"), "\(s.text())")
+        }
+        s.wal = nil
+        #expect(!s.text().contains("wal ") && s.json().contains("\"wal\":null"))
+    }
+
     @Test func withoutTheExtensionTheLoadSaysSoAndPublishes() throws {
         let w = try TestWarehouse()
         try w.load([try generateFeed(w.dir + "/a.jsonl", rows: 1_000, seed: 73)])

@@ -35,6 +35,9 @@ public struct LoadSummary: Sendable, Equatable {
     /// Whether the indexes of the merge's lookups were held in shared buffers (MergeIndexReader); nil
     /// for a first load.
     public var mergeIndexes: MergeIndexes?
+    /// The write-ahead log the server wrote from the load's start to its commit, and its WAL
+    /// buffers; nil when the server does not say (docs/operations.md, "Memory of the server").
+    public var wal: WAL?
     /// First load only: lines that went straight into the facts, as a row or as a later version
     /// folded into one before it was written (the rest were staged).
     public var directLines = 0
@@ -59,6 +62,22 @@ public struct LoadSummary: Sendable, Equatable {
         public var reason: String?
         /// Seconds the merge waited for them after the feed was read.
         public var waited = 0.0
+    }
+
+    /// The write-ahead log of the load, in MB, and the server's `wal_buffers`.
+    public struct WAL: Sendable, Equatable {
+        public var megabytes: Int
+        public var buffersMB: Int
+
+        /// Under this many MB of WAL buffers, a load that writes over `crowded` times as much WAL
+        /// waits for WAL writes (an increment right after a checkpoint writes whole index pages:
+        /// 125-137 MB into the 10M warehouse; with 16 MB it took 1.87-1.97 s, with 128 MB
+        /// 1.63-1.82 s; docs/performance.md, "The increment's WAL").
+        static let recommendedMB = 64
+        static let crowded = 4
+
+        /// Whether to say that the WAL buffers are small for this load.
+        var small: Bool { buffersMB < Self.recommendedMB && megabytes > Self.crowded * buffersMB }
     }
 
     /// Where a first load's accepted lines went: straight into the facts, or through staging and the
@@ -115,6 +134,7 @@ public struct LoadSummary: Sendable, Equatable {
             "{\"held\":\(m.held),\"relations\":\(m.relations),\"megabytes\":\(m.megabytes),\"shared_buffers_mb\":\(m.sharedBuffersMB),\"reason\":"
                 + (m.reason.map(JSONText.string) ?? "null") + ",\"waited_seconds\":" + String(format: "%.3f", m.waited) + "}"
         } ?? "null"))
+        parts.append("\"wal\":" + (wal.map { "{\"megabytes\":\($0.megabytes),\"buffers_mb\":\($0.buffersMB)}" } ?? "null"))
         parts.append("\"direct_lines\":\(directLines)")
         parts.append("\"first_load\":" + (firstLoad.map { f in
             obj(["written": f.written, "folded": f.folded, "staged_later_versions": f.stagedLaterVersions,
@@ -160,6 +180,12 @@ public struct LoadSummary: Sendable, Equatable {
                 ? "the merge's \(m.relations) indexes and tables held in memory, " + Self.thousands(m.megabytes) + " MB of "
                   + Self.thousands(m.sharedBuffersMB) + " MB shared buffers" + String(format: " (the merge waited %.2f s for them)", m.waited)
                 : "the merge's indexes not held in memory: " + (m.reason ?? "unknown") + " (docs/operations.md, \"Memory of the server\")"))
+        }
+        if let w = wal {
+            lines.append("wal        " + Self.thousands(w.megabytes) + " MB written by the server during the load; WAL buffers "
+                         + Self.thousands(w.buffersMB) + " MB" + (w.small
+                ? ": small for this load, which waited for WAL writes; set wal_buffers to \(WAL.recommendedMB)-128MB (docs/operations.md, \"Memory of the server\")"
+                : ""))
         }
         if let f = firstLoad {
             lines.append("first load " + Self.thousands(directLines) + " lines went straight into the facts (" + Self.thousands(f.folded)

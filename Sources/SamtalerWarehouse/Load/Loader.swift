@@ -86,6 +86,9 @@ public final class Loader {
         var inTransaction = false
         var keptChanges: String?
         var keptDelta: KeptUpkeep.Delta?
+        // Where the write-ahead log stood, and the server's WAL buffers (the summary's `wal` line);
+        // outside the transaction, so a server that refuses says nothing and the load goes on.
+        let walStart = try? conn.execute("SELECT pg_current_wal_insert_lsn()::text, pg_size_bytes(current_setting('wal_buffers')) / 1048576")
         do {
             try conn.execute("BEGIN")
             inTransaction = true
@@ -243,8 +246,14 @@ public final class Loader {
             default: throw WarehouseError.internal("loading batch \(summary.batch): \(error); nothing was published")
             }
         }
-        // Published. Then the kept copy sorted by person, still under the lock (no other load
-        // changes the facts meanwhile); the summary file is written again with its time.
+        // Published: the WAL written up to the commit.
+        if let start = walStart?.value(0, 0), let buffers = walStart?.int(0, 1),
+           let written = try? conn.scalar("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1)::bigint / 1048576", [start]),
+           let megabytes = Int(written) {
+            summary.wal = LoadSummary.WAL(megabytes: megabytes, buffersMB: buffers)
+        }
+        // Then the kept copy sorted by person, still under the lock (no other load changes the
+        // facts meanwhile); the summary file is written again with its time.
         let kept = KeptUpkeep(conn: conn, reconnect: reconnect, log: log)
             .keep(batch: summary.batch, delta: keptDelta, changes: keptChanges, progress: options.showProgress)
         summary.keptSeconds = kept.seconds
