@@ -5,9 +5,10 @@ import SamtalerSynthetic
 import Testing
 @testable import SamtalerWarehouse
 
-/// The kept copy sorted by person (samtaler.kept_samtale, migration 0013) and the volumes counted
-/// from it (KeptCounting): the same reports and ministry extracts as SQL's count(DISTINCT), on every feed shape, after
-/// corrections and withdrawals in a later batch, and never from a copy the facts have left behind.
+/// The kept copy sorted by person (samtaler.kept_samtale, migration 0013) and the volumes, forms
+/// and ministry extracts counted from it (KeptCounting): the same as SQL counts them, on every
+/// feed shape, after corrections and withdrawals in a later batch, and never from a copy the
+/// facts have left behind.
 @Suite(.serialized) struct KeptCountingTests {
     /// Reports the copy can give: every granularity, every kind of breakdown (integer keys, text
     /// keys over the indberetter, marks, NULL keys), every period, a year, a month, days across a

@@ -63,7 +63,6 @@ import Testing
         }
     }
 
-    /// Without pg_prewarm the load goes on and its summary says why the indexes were not held.
     /// The summary says when the server's WAL buffers are small for the load (under 64 MB, and the
     /// load wrote over four times as much), and only then.
     @Test func smallWALBuffersAreNamedInTheSummary() {
@@ -79,6 +78,7 @@ import Testing
         #expect(!s.text().contains("wal ") && s.json().contains("\"wal\":null"))
     }
 
+    /// Without pg_prewarm the load goes on and its summary says why the indexes were not held.
     @Test func withoutTheExtensionTheLoadSaysSoAndPublishes() throws {
         let w = try TestWarehouse()
         try w.load([try generateFeed(w.dir + "/a.jsonl", rows: 1_000, seed: 73)])

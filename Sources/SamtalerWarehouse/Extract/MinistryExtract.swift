@@ -7,8 +7,8 @@ import SamtalerPseudonym
 /// explained in docs/extract.md).
 ///
 /// Reads the current conversations held in the period from one consistent snapshot, counts them
-/// as the volumes report counts (`count`), applies `Disclosure`, and writes `DIR/samtaler_PERIOD.csv` and
-/// `DIR/samtaler_PERIOD.manifest.json`: both complete, or neither.
+/// as the volumes report counts (`count`), applies `Disclosure`, and writes
+/// `DIR/samtaler_PERIOD.csv` and `DIR/samtaler_PERIOD.manifest.json`: both complete, or neither.
 public struct MinistryExtract {
     public let conn: PGConnection
     public let period: Period
