@@ -128,25 +128,28 @@ extension Reports {
 }
 
 extension GroupedQuery {
-    /// forms' rows from the conversations per finest group (the groups' keys as SQL text, then
-    /// STAR group order and form key; each group once), rolled up in SQL over those few hundred
-    /// groups and labelled and ordered by the query's outer query: the rows SQL alone gives.
+    /// forms' rows from the conversations per finest group (the groups' keys as SQL text, then the
+    /// form's key; each group once): each form put in its STAR group and rolled up in SQL over
+    /// those few hundred groups, labelled and ordered by the query's outer query: the rows SQL
+    /// alone gives (a form the dimension lacks is in no row, as in SQL's inner join).
     func formsRolledUp(_ counts: [[String?]: Int], _ conn: PGConnection) throws -> PGResult {
         let n = groups.count
         var params: [String?] = []
         var columns: [String] = []
-        for c in 0..<(n + 2) {
+        for c in 0..<(n + 1) {
             let text = c < n && groups[c].keyIsText
             params.append(GroupedQuery.arrayLiteral(counts.keys.map { $0[c] }, quoted: text))
             columns.append("$\(c + 1)::\(text ? "text" : "bigint")[]")
         }
         params.append(GroupedQuery.arrayLiteral(counts.values.map { String($0) }, quoted: false))
-        columns.append("$\(n + 3)::bigint[]")
-        let k = (0..<n).map { "k\($0)" }
+        columns.append("$\(n + 2)::bigint[]")
+        let k = (0..<n).map { "u.k\($0)" }
         let rolled = """
-            SELECT \((k + ["star", "form", "sum(n)::bigint AS samtaler", "GROUPING(star, form) AS niveau"]).joined(separator: ", "))
-            FROM unnest(\(columns.joined(separator: ", "))) AS u(\((k + ["star", "form", "n"]).joined(separator: ", ")))
-            GROUP BY \((k.isEmpty ? "" : k.joined(separator: ", ") + ", ") + "ROLLUP (star, form)")
+            SELECT \((k + ["fs.star_gruppe_orden AS star", "u.form", "sum(u.n)::bigint AS samtaler",
+                          "GROUPING(fs.star_gruppe_orden, u.form) AS niveau"]).joined(separator: ", "))
+            FROM unnest(\(columns.joined(separator: ", "))) AS u(\(((0..<n).map { "k\($0)" } + ["form", "n"]).joined(separator: ", ")))
+            JOIN samtaler.dim_samtaleform fs ON fs.samtaleform_key = u.form
+            GROUP BY \((k.isEmpty ? "" : k.joined(separator: ", ") + ", ") + "ROLLUP (fs.star_gruppe_orden, u.form)")
             """
         return try conn.execute(outerSQL(from: rolled), params)
     }

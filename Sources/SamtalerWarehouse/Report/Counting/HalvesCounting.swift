@@ -24,12 +24,12 @@ struct HalvesCounting: Counting {
         return try query.rows(of: &rollup, conn)
     }
 
-    /// The conversations per finest group (period, breakdowns, STAR group, form) counted on the
+    /// The conversations per finest group (period, breakdowns, form) counted on the
     /// two connections at once, then added up and rolled up in SQL over those few hundred groups,
     /// labelled and ordered by the same outer query: counts add up, so the halves give the same
     /// report (tested).
     func forms(_ query: GroupedQuery) throws -> PGResult {
-        let keys = query.groups.map(\.key) + ["fs.star_gruppe_orden", "f.samtaleform_key"]
+        let keys = query.groups.map(\.key) + ["f.samtaleform_key"]
         func fine(_ filter: ReportFilter) -> String {
             "SELECT \(keys.joined(separator: ", ")), count(*) FROM \(query.fact) \(query.joins.joined(separator: " ")) "
                 + "WHERE \(filter.sql) GROUP BY \(keys.joined(separator: ", "))"

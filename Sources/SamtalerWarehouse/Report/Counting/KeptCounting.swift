@@ -27,19 +27,16 @@ struct KeptCounting: Counting {
     }
 
     /// The query's groups and the samtaleform counted from the copy; the conversations of each
-    /// full group (period, breakdowns, form) put in their STAR group and rolled up in SQL as the
-    /// halves' counts are (`GroupedQuery.formsRolledUp`). A conversation without a samtaleform is
-    /// in no row, as in SQL (its inner join with dim_samtaleform).
+    /// full group (period, breakdowns, form) rolled up in SQL as the halves' counts are
+    /// (`GroupedQuery.formsRolledUp`). A conversation without a samtaleform is in no row, as in
+    /// SQL (its inner join with dim_samtaleform).
     func forms(_ query: GroupedQuery) throws -> PGResult {
         let (keys, tally) = try count(query.withForm)
-        let stars = try conn.execute("SELECT samtaleform_key::text, star_gruppe_orden::text FROM samtaler.dim_samtaleform")
-        var star: [String: String] = [:]
-        for i in 0..<stars.rowCount { if let form = stars.value(i, 0) { star[form] = stars.value(i, 1) } }
         var counts: [[String?]: Int] = [:]
         for g in tally.groups() where g.niveau == 0 {
             let values = g.keys.enumerated().map { c, code in code.flatMap { keys.columns[c].values[Int($0)] } }
-            guard let form = values.last ?? nil, let group = star[form] else { continue }
-            counts[values.dropLast() + [group, form], default: 0] += g.conversations
+            guard let form = values.last, form != nil else { continue }
+            counts[values, default: 0] += g.conversations
         }
         return try query.formsRolledUp(counts, conn)
     }
