@@ -261,6 +261,27 @@ import Testing
         #expect(KeptUpkeep.patched(UnsafeRawBufferPointer(start: nil, count: 0), out: [row(5, 5)], into: []) == nil)
     }
 
+    /// The grand total's persons over years: lists one after the other (1 to 13 of them, some
+    /// empty, persons shared between years, ties in the first word), merged and counted, against
+    /// a set of the same persons.
+    @Test func personsOverYearsAreCountedOnce() {
+        var random = SplitMix64(seed: 15)
+        for round in 0..<200 {
+            let years = 1 + Int(random.next() % 13)
+            var pool: [(UInt64, UInt64)] = []
+            for _ in 0..<Int(random.next() % 60) { pool.append((random.next() % 4, random.next() % 1000)) }
+            var persons: [UInt64] = [], ends: [Int] = [], all = Set<[UInt64]>()
+            for _ in 0..<years {
+                let year = Set(pool.filter { _ in random.next() % 3 == 0 }.map { [$0.0, $0.1] }).sorted { $0.lexicographicallyPrecedes($1) }
+                persons += year.flatMap { $0 }
+                ends.append(persons.count)
+                all.formUnion(year)
+            }
+            var spare: [UInt64] = []
+            #expect(KeptTally.distinct(&persons, ends: ends, spare: &spare) == all.count, "round \(round), \(years) years")
+        }
+    }
+
     /// Every breakdown and granularity is computed from one field of the copy, the period from the
     /// date; a report as of a batch and one with a field the copy lacks are counted from the facts.
     @Test func everyBreakdownHasItsField() throws {

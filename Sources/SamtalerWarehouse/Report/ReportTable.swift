@@ -70,23 +70,31 @@ public struct ReportTable: Sendable {
     /// beside it, the label as `<key>_betegnelse`. A value without a label (a total) stays as it is.
     public var codeLabels: [String: [String: String]] = [:]
 
-    /// The text a person reads in column `key` for `cell`.
-    func human(_ cell: Cell, column key: String) -> String {
-        if case .text(let s) = cell, let label = codeLabels[key]?[s] { return label }
-        return Danish.text(cell)
-    }
-
     /// What a person reads in each cell of `row`: labels for codes, Danish numbers, and a total's
     /// "I alt" once (the columns after it that it also fills are left blank).
     func humanCells(_ row: Row) -> [String] {
         var out: [String] = []
+        appendHumanCells(row, labels: columns.map { codeLabels[$0.key] }, to: &out)
+        return out
+    }
+
+    /// The same, appended to `out`; `labels` per column its `codeLabels` (looked up once for
+    /// every row of a long report).
+    func appendHumanCells(_ row: Row, labels: [[String: String]?], to out: inout [String]) {
         var previousTotal = false
-        for (c, cell) in zip(columns, row.cells) {
+        for (c, cell) in row.cells.enumerated() where c < labels.count {
             let total = cell == .text("I alt")
-            out.append(total && previousTotal ? "" : human(cell, column: c.key))
+            if total && previousTotal {
+                out.append("")
+            } else if case .text(let s) = cell, let label = labels[c]?[s] {
+                out.append(label)
+            } else {
+                out.append(Danish.text(cell))
+            }
             previousTotal = total
         }
-        return out
+        // A row short of cells (none is) gets empty ones: the same line, its end trimmed.
+        for _ in min(row.cells.count, labels.count)..<labels.count { out.append("") }
     }
 
     /// A label for a code in any coded column (for chart categories and series, which mix them).

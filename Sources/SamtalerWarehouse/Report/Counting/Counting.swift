@@ -93,9 +93,9 @@ extension Reports {
     func volumesCounting(_ query: GroupedQuery, _ filter: ReportFilter, per: Granularity) throws -> any Counting {
         let sql = SQLCounting(conn: conn, filter: filter)
         guard !options.sqlOnly, query.groups.count <= DistinctRollup.maxColumns else { return sql }
+        if let kept = try keptCounting(query, filter) { return kept }
         let plan = try plan(filter)
         guard let rows = plan.rows else { return sql }
-        if let kept = try keptCounting(query, filter) { return kept }
         if rows > options.clientRowLimit {
             // Too many rows to hold at once: piece by piece, each piece whole periods.
             guard let pieces = try pieces(filter, per: per, rows: rows) else { return sql }

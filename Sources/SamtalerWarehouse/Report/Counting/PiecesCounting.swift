@@ -124,7 +124,7 @@ struct PersonSet {
     }
 
     /// The persons of two sorted, distinct lists (two words a person), sorted and distinct: each
-    /// person once. KeptTally.distinct merges with it too.
+    /// person once.
     static func union(_ keys: ArraySlice<UInt64>, _ other: ArraySlice<UInt64>) -> [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(keys.count + other.count)
@@ -143,5 +143,26 @@ struct PersonSet {
         out.append(contentsOf: keys[i...])
         out.append(contentsOf: other[j...])
         return out
+    }
+
+    /// The same over two lists in memory (`a` and `b`, word ranges of `words`), written into
+    /// `into` from word `at` on: where the union ends there. With `into` nil nothing is written,
+    /// and the union's length is returned (KeptTally.distinct).
+    static func union(_ words: UnsafePointer<UInt64>, _ a: Range<Int>, _ b: Range<Int>,
+                      into: UnsafeMutablePointer<UInt64>?, at: Int) -> Int {
+        var i = a.lowerBound, j = b.lowerBound, end = at
+        while i < a.upperBound && j < b.upperBound {
+            let mine = (words[i], words[i + 1]), theirs = (words[j], words[j + 1])
+            let next = mine <= theirs ? mine : theirs
+            if mine <= theirs { i += 2 }
+            if theirs <= mine { j += 2 }   // the same person: once
+            if let into { into[end] = next.0; into[end + 1] = next.1 }
+            end += 2
+        }
+        if let into {
+            (into + end).update(from: words + i, count: a.upperBound - i)
+            (into + end + a.upperBound - i).update(from: words + j, count: b.upperBound - j)
+        }
+        return end + (a.upperBound - i) + (b.upperBound - j)
     }
 }
