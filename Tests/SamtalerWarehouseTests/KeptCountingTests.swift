@@ -245,6 +245,37 @@ import Testing
         #expect(try w.int("SELECT batch_key FROM samtaler.kept_samtale_batch") == 5)
     }
 
+    /// A patched block is stored as the copy's own are, uncompressed (its column's storage is
+    /// EXTERNAL): a block that went through the patch's temporary table came back compressed with
+    /// pglz, which every report then paid to decompress. One person's 200 conversations make a
+    /// block that compresses well; an increment patches it. Migration 0015 mends a block an
+    /// earlier release compressed.
+    @Test func aPatchedBlockIsStoredUncompressed() throws {
+        let w = try TestWarehouse()
+        let day = { (k: Int) in String(format: "2025-%02d-%02d", 1 + k % 12, 1 + k % 28) }
+        try w.load([w.file("a.jsonl", (0..<200).map { k in
+            Line.samtale(id: "P\(k)", registreret: "\(day(k))T10:15:00+01:00", cpr: "0202902345", afholdt: day(k))
+        })])
+        let increment = try w.load([w.file("b.jsonl", [
+            Line.samtale(id: "P200", registreret: "2025-12-30T10:15:00+01:00", cpr: "0202902345", afholdt: "2025-12-30"),
+        ])])
+        #expect(increment.keptYears == [2025])
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE raekker = 201") == 1)
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE pg_column_compression(data) IS NOT NULL") == 0)
+        var (copy, whole) = try Self.copyAndWhole(w)
+        #expect(copy == whole)
+
+        // A block compressed as the patch of an earlier release left it (through a table of the
+        // default storage), then migration 0015: written again uncompressed, the same bytes.
+        try w.conn.execute("CREATE TEMP TABLE komprimeret AS SELECT aar, blok, data FROM samtaler.kept_samtale WHERE raekker = 201")
+        try w.conn.execute("UPDATE samtaler.kept_samtale k SET data = t.data FROM komprimeret t WHERE (k.aar, k.blok) = (t.aar, t.blok)")
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE pg_column_compression(data) = 'pglz'") == 1)
+        try w.conn.execute(String(contentsOfFile: TestWarehouse.root + "/sql/migrations/0015_kept_blocks_uncompressed.sql", encoding: .utf8))
+        #expect(try w.int("SELECT count(*)::int FROM samtaler.kept_samtale WHERE pg_column_compression(data) IS NOT NULL") == 0)
+        (copy, whole) = try Self.copyAndWhole(w)
+        #expect(copy == whole)
+    }
+
     /// A block patched: rows out taken once each (a duplicate row stays once), rows in merged in
     /// bytewise order, a block emptied, a new block; a row out that is not there gives nil.
     @Test func aBlockIsPatchedInOrder() {

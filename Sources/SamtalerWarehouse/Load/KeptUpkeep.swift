@@ -135,7 +135,10 @@ struct KeptUpkeep {
     private func patch(_ delta: Delta, writer: PGConnection, batch: Int, changes: String) throws -> Bool {
         try writer.execute("BEGIN")
         do {
+            // Stored as the copy stores its blocks (EXTERNAL: not compressed); a temporary table's
+            // default would compress them with pglz, and the INSERT below keeps a datum as it is.
             try writer.execute("CREATE TEMP TABLE samtaler_kept_ny (aar smallint, blok smallint, raekker integer, data bytea) ON COMMIT DROP")
+            try writer.execute("ALTER TABLE samtaler_kept_ny ALTER COLUMN data SET STORAGE EXTERNAL")
             let copy = try writer.copyInBinary("samtaler_kept_ny", "aar, blok, raekker, data")
             var pending = delta.keys
             var rows = PGBinaryRowWriter(out: [])
