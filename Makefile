@@ -139,6 +139,8 @@ clean:
 
 # Figures of the performance issue, side by side in one run (release build, local PostgreSQL).
 # make bench BENCH_ROWS=1000000 BENCH_LARGE=10000000 (0 skips the large case)
+# BENCH_HUGE=100000000 adds national volume (section 7); BENCH_HUGE_REUSE=1 measures it on the
+# warehouse an earlier run loaded instead of loading it again (docs/performance.md)
 BENCH_ROWS  ?= 1000000
 BENCH_LARGE ?= 10000000
 bench: release db-start

@@ -4,7 +4,10 @@
 # BENCH_SHAPES (default "bench all-new corrections"): the feed shapes whose first load is measured
 # against the bulk floor and the DuckDB route; BENCH_PAIRS (default 3): alternating runs of each.
 # BENCH_HUGE=100000000 (not the default): national volume, section 7 (docs/performance.md says how
-# long it takes and how much disk it needs).
+# long it takes and how much disk it needs). With BENCH_HUGE_REUSE=1 section 7 measures the
+# warehouse an earlier run loaded (bench_huge, migrated first) instead of loading it again (about
+# 35 of the section's minutes): the increments, reports, extract and disk; the load's rows say
+# they were not measured in this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -64,10 +67,12 @@ median() { echo "${1%% *}"; }
 # before changed, and every page an increment changes is written whole to the WAL once (the first
 # change after a checkpoint). Without it the increments measured the server still writing out the
 # first load beside them (docs/performance.md, "The increment's WAL").
+# increments DB FILE… loads those files instead.
 increments() {
-  local ts=() ks=() f t k
+  local ts=() ks=() f t k db=$1; shift
+  local files=("$@"); [ ${#files[@]} -gt 0 ] || files=("${incrs[@]}")
   psql_ -d postgres -c "CHECKPOINT"
-  for f in "${incrs[@]}"; do read -r t _ k < <(load "$f" "$1"); ts+=("$t"); ks+=("$k"); done
+  for f in "${files[@]}"; do read -r t _ k < <(load "$f" "$db"); ts+=("$t"); ks+=("$k"); done
   printf '%s\n' "${ks[@]}" | stats > "$dir/kept.out"
   printf '%s\n' "${ts[@]}" | stats
 }
@@ -182,7 +187,32 @@ big_case() {
   # Lines the first load sent through staging (later versions, and the Bloom filter's false positives).
   c_staged=$(python3 -c "import json; j = json.load(open('$dir/summary.json')); print(j['accepted'] - j['direct_lines'])")
   c_vac=$(vacuum "$1")
-  c_incr=$(increments "$1"); c_ikept=$(cat "$dir/kept.out"); echo "  increments: $c_incr; their kept copies: $c_ikept" >&2
+  measure_case "$1"
+}
+
+# reuse_case DB: big_case on the warehouse an earlier run loaded, migrated to this build: no load
+# (its figures "-"), three increments new to it, the reports. The bench's own increments are in it
+# already (sent again they would change nothing), so these are written for it: January 2026 again,
+# their jobcentre ids numbered from 820,001 + 1,000 x (the batch they will be, modulo 80): beyond
+# the bench's and any increment by hand numbered below 820,000 (a kommune has about 200 of the
+# 20,000 lines), new to the warehouse for 80 batches.
+reuse_case() {
+  $B migrate --database "dbname=$1" >&2
+  c_load=- c_rss=- c_kept=- c_staged=- c_vac=-
+  local b i files=()
+  b=$(psql_ -d "$1" -At -c "SELECT coalesce(max(batch_key), 0) FROM samtaler.dim_batch")
+  for i in 1 2 3; do
+    files+=("$dir/incr-reuse-$((b + i)).jsonl")
+    $B generate --rows 20000 --seed $((5000 + b + i)) --invalid-share 0 --from 2026-01-01 --to 2026-01-31 \
+      --jobcenter-id-offset $((820000 + 1000 * ((b + i) % 80))) --out "${files[-1]}" >&2
+  done
+  measure_case "$1" "${files[@]}"
+  rm -f "${files[@]}"
+}
+
+# measure_case DB [INCREMENT…]: the increments and the reports of big_case.
+measure_case() {
+  c_incr=$(increments "$@"); c_ikept=$(cat "$dir/kept.out"); echo "  increments: $c_incr; their kept copies: $c_ikept" >&2
   c_vol=$(rep "$1" $RUNS $B report volumes --period 2025 --per month --by samtaletype,indberetter)
   c_volall=$(rep "$1" $RUNS $B report volumes --per month --by samtaletype,indberetter)
   c_forms=$(rep "$1" $RUNS $B report forms --period 2025 --per quarter)
@@ -217,21 +247,33 @@ read -r web0_p50 web0_p99 web0_n web0_bad web0_rps _ <<< "$web0"
 # feed is written through gzip -1 (about a sixth of its 385 bytes a line) and read compressed.
 HUGE=${BENCH_HUGE:-0}
 if [ "$HUGE" -gt 0 ]; then
+  REUSE=${BENCH_HUGE_REUSE:-0}
+  if [ "$REUSE" = 1 ] && [ -z "$(psql_ -d postgres -At -c "SELECT 1 FROM pg_database WHERE datname = 'bench_huge'")" ]; then
+    echo "== 7. BENCH_HUGE_REUSE=1, but there is no warehouse bench_huge from an earlier run: loading it" >&2
+    REUSE=0
+  fi
   echo "== 7. $HUGE lines, 2006-2025: feed, load, increment, reports, disk ($(df -h --output=avail "$dir" | tail -1) free)" >&2
   huge_start=$(now)
   hfeed="$dir/feed-$HUGE.jsonl.gz"
-  if [ ! -f "$hfeed" ]; then
+  if [ "$REUSE" = 1 ]; then
+    echo "  reusing the warehouse bench_huge of an earlier run (BENCH_HUGE_REUSE=1): no feed, no load" >&2
+  elif [ ! -f "$hfeed" ]; then
     fifo="$dir/feed-huge.fifo"; rm -f "$fifo"; mkfifo "$fifo"
     gzip -1 < "$fifo" > "$hfeed.part" & gz=$!
     $B generate --rows "$HUGE" --seed 44 --invalid-share 0 --from 2006-01-01 --to 2025-12-31 --out "$fifo" >&2
     wait $gz; rm -f "$fifo"; mv "$hfeed.part" "$hfeed"
   fi
-  t_hgen=$(secs "$huge_start" "$(now)"); echo "  feed: $t_hgen s, $(du -h "$hfeed" | cut -f1)" >&2
-  big_case bench_huge "$hfeed"
+  t_hgen=$(secs "$huge_start" "$(now)")
+  if [ "$REUSE" = 1 ]; then
+    reuse_case bench_huge
+  else
+    echo "  feed: $t_hgen s, $(du -h "$hfeed" | cut -f1)" >&2
+    big_case bench_huge "$hfeed"
+  fi
   t_huge=$c_load rss_huge=$c_rss t_vach=$c_vac t_incrh=$c_incr t_volh=$c_vol t_volhall=$c_volall t_formsh=$c_forms t_exth=$c_ext
   k_huge=$c_kept k_incrh=$c_ikept st_huge=$c_staged
   read -r h_conv h_db < <(psql_ -d bench_huge -At -F ' ' -c "SELECT (SELECT count(*) FROM samtaler.fact_samtale), pg_database_size(current_database())")
-  h_feed=$(stat -c %s "$hfeed")
+  h_feed=$(stat -c %s "$hfeed" 2>/dev/null || echo 0)
   t_hall=$(secs "$huge_start" "$(now)")
 fi
 
@@ -296,19 +338,27 @@ if [ "$LARGE" -gt 0 ]; then
 fi
 if [ "$HUGE" -gt 0 ]; then
   ih=$(median "$t_incrh")
-  row "7. full load, $HUGE lines, 2006-2025 (wall)" "${t_huge} s, $(awk -v n="$HUGE" -v s="$t_huge" 'BEGIN { printf "%.0f", n / s }') lines/s" "-" "-"
-  row "   the kept copy after the full load ($HUGE)" "${k_huge} s" "-" "-"
-  row "   lines through staging in that load ($HUGE)" "${st_huge}" "-" "-"
-  row "   VACUUM ANALYZE after it" "${t_vach} s" "-" "-"
+  if [ "$REUSE" = 1 ]; then
+    row "7. full load, $HUGE lines, 2006-2025 (wall)" "not in this run: reused" "-" "-"
+  else
+    row "7. full load, $HUGE lines, 2006-2025 (wall)" "${t_huge} s, $(awk -v n="$HUGE" -v s="$t_huge" 'BEGIN { printf "%.0f", n / s }') lines/s" "-" "-"
+    row "   the kept copy after the full load ($HUGE)" "${k_huge} s" "-" "-"
+    row "   lines through staging in that load ($HUGE)" "${st_huge}" "-" "-"
+    row "   VACUUM ANALYZE after it" "${t_vach} s" "-" "-"
+  fi
   timed "7. increment 20,000 lines into $HUGE" "$t_incrh" "< 2 s" 2
   row "   then the kept copy ($HUGE)" "$(shown "$k_incrh")" "-" "-"
   timed "7. report volumes, year 2025 ($HUGE)" "$t_volh" "< 1 s" 1
   timed "7. report forms by quarter, 2025 ($HUGE)" "$t_formsh" "< 1 s" 1
   timed "7. extract of 2025Q1 ($HUGE)" "$t_exth" "< 2 s" 2
   row "7. report volumes, every period ($HUGE)" "$(shown "$t_volhall")" "-" "-"
-  row "7. peak RSS of the load, $HUGE lines" "${rss_huge} MB" "<= 150 MB" "$(met "$rss_huge" 150)"
+  [ "$REUSE" = 1 ] || row "7. peak RSS of the load, $HUGE lines" "${rss_huge} MB" "<= 150 MB" "$(met "$rss_huge" 150)"
   row "7. disk: database, conversations, per million" "$(awk -v b="$h_db" -v c="$h_conv" 'BEGIN { printf "%.1f GB, %d, %.0f MB", b / 1e9, c, b / 1e6 / (c / 1e6) }')" "-" "-"
-  row "7. the feed (gzip -1); the whole section" "$(awk -v b="$h_feed" 'BEGIN { printf "%.1f GB", b / 1e9 }'); ${t_hall} s (feed ${t_hgen} s)" "-" "-"
+  if [ "$REUSE" = 1 ]; then
+    row "7. the whole section (BENCH_HUGE_REUSE=1: no feed, no load)" "${t_hall} s" "-" "-"
+  else
+    row "7. the feed (gzip -1); the whole section" "$(awk -v b="$h_feed" 'BEGIN { printf "%.1f GB", b / 1e9 }'); ${t_hall} s (feed ${t_hgen} s)" "-" "-"
+  fi
 fi
 # web (scripts/bench-web.sh)
 row "6. web: one page, volumes 2025 ($WEB_ROWS), alone" "${web_single} ms" "< 1 s" "$(met "${web_single:-99999}" 1000)"
