@@ -53,7 +53,11 @@ enum TextTable {
         var body: [String] = []
         body.reserveCapacity(t.rows.count * n)
         let labels = t.columns.map { t.codeLabels[$0.key] }
-        for row in t.rows { t.appendHumanCells(row, labels: labels, to: &body) }
+        for row in t.rows {
+            t.appendHumanCells(row, labels: labels, to: &body)
+            // A row short of cells (none is) gets empty ones: the same line, its end trimmed.
+            while body.count % n != 0 { body.append("") }
+        }
         let lengths = body.map(width)
         var widths = header.map(width)
         for (k, length) in lengths.enumerated() where length > widths[k % n] { widths[k % n] = length }

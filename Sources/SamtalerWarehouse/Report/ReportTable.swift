@@ -93,8 +93,6 @@ public struct ReportTable: Sendable {
             }
             previousTotal = total
         }
-        // A row short of cells (none is) gets empty ones: the same line, its end trimmed.
-        for _ in min(row.cells.count, labels.count)..<labels.count { out.append("") }
     }
 
     /// A label for a code in any coded column (for chart categories and series, which mix them).
