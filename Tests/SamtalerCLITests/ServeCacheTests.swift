@@ -76,9 +76,10 @@ import Testing
         #expect(cli.status == 0 && since2.text == cli.stdout)
     }
 
-    /// Five identical requests at once run the report once: while the facts are locked, only one
-    /// of the server's sessions waits for the lock, though two connections are free; once the lock
-    /// goes, one answer was made (`miss`) and four waited for it (`shared`), all the same bytes.
+    /// Five identical requests at once run the report once: while the facts and their kept copy
+    /// are locked (volumes reads the copy alone when it is current), only one of the server's
+    /// sessions waits for the lock, though two connections are free; once the lock goes, one
+    /// answer was made (`miss`) and four waited for it (`shared`), all the same bytes.
     @Test func identicalRequestsAtOnceRunTheReportOnce() throws {
         let (s, reporter) = try servedWarehouse()
         let web = try Served(s, ["--connections", "3"], env: reporter.env)
@@ -89,7 +90,7 @@ import Testing
             Int((try? watcher.scalar("SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [reporter.name])) ?? "") ?? -1
         }
         try locker.execute("BEGIN")
-        try locker.execute("LOCK TABLE samtaler.fact_samtale IN ACCESS EXCLUSIVE MODE")
+        try locker.execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
         let requests = InFlight(port: web.port, Array(repeating: Self.path, count: 5))
         #expect(waitUntil(timeout: 20, every: 20_000) { waitingForTheLock() == 1 })
         usleep(1_000_000)

@@ -214,14 +214,15 @@ final class InFlight: Sendable {
         }
 
         /// A server with 2 connections and `wait` seconds in line, `count` requests sent while the
-        /// facts are locked (queries on them wait for the lock), `held` run then; the statuses of
-        /// the requests once the lock is gone.
+        /// facts and their kept copy are locked (queries on them wait for the lock; volumes reads
+        /// the copy alone when it is current), `held` run then; the statuses of the requests once
+        /// the lock is gone.
         func whileLocked(wait: String, count: Int, _ held: (InFlight) throws -> Void) throws -> [Int?] {
             // Identical requests: without the cache, which would run them as one (ServeCacheTests).
             let web = try Served(s, ["--connections", "2", "--wait-timeout", wait, "--cache", "0"], env: reporter.env)
             defer { web.stop() }
             try locker.execute("BEGIN")
-            try locker.execute("LOCK TABLE samtaler.fact_samtale IN ACCESS EXCLUSIVE MODE")
+            try locker.execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
             let requests = InFlight(port: web.port, Array(repeating: path, count: count))
             do { try held(requests) } catch { _ = try? locker.execute("COMMIT"); throw error }
             try locker.execute("COMMIT")
@@ -254,7 +255,7 @@ final class InFlight: Sendable {
         defer { web.stop() }
         let locker = try PGConnection("dbname=\(s.db)")
         try locker.execute("BEGIN")
-        try locker.execute("LOCK TABLE samtaler.fact_samtale IN ACCESS EXCLUSIVE MODE")
+        try locker.execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
         let started = Date()
         let slow = try web.get("/rapport/volumes?period=2025")
         #expect(slow.status == 503 && Date().timeIntervalSince(started) < 10)
