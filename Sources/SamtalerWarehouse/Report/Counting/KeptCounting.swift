@@ -505,7 +505,8 @@ struct KeptTally {
                 var start = 0, end = 0, r = 0
                 while r < runs.count {
                     if r + 1 < runs.count {
-                        end = PersonSet.union(from, start..<runs[r], runs[r]..<runs[r + 1], into: into, at: end)
+                        end += PersonSet.union(UnsafeBufferPointer(start: from + start, count: runs[r] - start),
+                                               UnsafeBufferPointer(start: from + runs[r], count: runs[r + 1] - runs[r]), into: into + end)
                         start = runs[r + 1]
                         r += 2
                     } else {
@@ -519,7 +520,8 @@ struct KeptTally {
                 runs = merged
                 swap(&from, &into)
             }
-            return PersonSet.union(from, 0..<runs[0], runs[0]..<runs[1], into: nil, at: 0) / 2
+            return PersonSet.union(UnsafeBufferPointer(start: from, count: runs[0]),
+                                   UnsafeBufferPointer(start: from + runs[0], count: runs[1] - runs[0]), into: nil) / 2
         } }
     }
 }

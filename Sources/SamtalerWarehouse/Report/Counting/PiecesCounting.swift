@@ -126,43 +126,33 @@ struct PersonSet {
     /// The persons of two sorted, distinct lists (two words a person), sorted and distinct: each
     /// person once.
     static func union(_ keys: ArraySlice<UInt64>, _ other: ArraySlice<UInt64>) -> [UInt64] {
-        var out: [UInt64] = []
-        out.reserveCapacity(keys.count + other.count)
-        var i = keys.startIndex, j = other.startIndex
-        while i < keys.endIndex && j < other.endIndex {
-            let mine = (keys[i], keys[i + 1]), theirs = (other[j], other[j + 1])
-            if mine <= theirs {
-                out.append(mine.0); out.append(mine.1)
-                i += 2
-                if mine == theirs { j += 2 }   // the same person: once
-            } else {
-                out.append(theirs.0); out.append(theirs.1)
-                j += 2
+        keys.withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                [UInt64](unsafeUninitializedCapacity: a.count + b.count) { out, written in
+                    written = union(a, b, into: out.baseAddress)
+                }
             }
         }
-        out.append(contentsOf: keys[i...])
-        out.append(contentsOf: other[j...])
-        return out
     }
 
-    /// The same over two lists in memory (`a` and `b`, word ranges of `words`), written into
-    /// `into` from word `at` on: where the union ends there. With `into` nil nothing is written,
-    /// and the union's length is returned (KeptTally.distinct).
-    static func union(_ words: UnsafePointer<UInt64>, _ a: Range<Int>, _ b: Range<Int>,
-                      into: UnsafeMutablePointer<UInt64>?, at: Int) -> Int {
-        var i = a.lowerBound, j = b.lowerBound, end = at
-        while i < a.upperBound && j < b.upperBound {
-            let mine = (words[i], words[i + 1]), theirs = (words[j], words[j + 1])
+    /// The same over two lists in memory, written into `into` (room for both): the union's
+    /// length in words. With `into` nil nothing is written and the length is returned
+    /// (KeptTally.distinct counts the last pair so).
+    static func union(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>,
+                      into: UnsafeMutablePointer<UInt64>?) -> Int {
+        var i = 0, j = 0, end = 0
+        while i < a.count && j < b.count {
+            let mine = (a[i], a[i + 1]), theirs = (b[j], b[j + 1])
             let next = mine <= theirs ? mine : theirs
             if mine <= theirs { i += 2 }
             if theirs <= mine { j += 2 }   // the same person: once
-            if let into { into[end] = next.0; into[end + 1] = next.1 }
+            if let into { (into + end).initialize(to: next.0); (into + end + 1).initialize(to: next.1) }
             end += 2
         }
-        if let into {
-            (into + end).update(from: words + i, count: a.upperBound - i)
-            (into + end + a.upperBound - i).update(from: words + j, count: b.upperBound - j)
+        if let into {   // the rest of one list (a list that is left has a base)
+            if i < a.count { (into + end).initialize(from: a.baseAddress! + i, count: a.count - i) }
+            if j < b.count { (into + end + a.count - i).initialize(from: b.baseAddress! + j, count: b.count - j) }
         }
-        return end + (a.upperBound - i) + (b.upperBound - j)
+        return end + (a.count - i) + (b.count - j)
     }
 }
