@@ -98,12 +98,14 @@ final class FirstLoad {
         var fact: StageRowEncoder.DirectFact
     }
     private let window: Int
-    /// The window, oldest first from `head`; written rows leave it from the front.
-    private var waiting: [Waiting] = []
-    private var head = 0
-    /// Rows removed from the front of `waiting` so far. A row's position counts all rows that
-    /// entered the window before it: its index in `waiting` is its position minus `removed`.
-    private var removed = 0
+    /// The window: a ring of `mask + 1` slots (a power of two above `window`). A row's position
+    /// counts the rows that entered before it; it lies in slot `position & mask`. Rows
+    /// `written..<entered` wait, the oldest is written first; a written row's slot is free (its
+    /// value moved out), so the ring holds no more than the window and nothing is ever shifted.
+    private let slots: UnsafeMutablePointer<Waiting>
+    private let mask: Int
+    private var entered = 0
+    private var written = 0
     /// The window's index, a hash table chained through `Waiting.next`: for each bucket the
     /// position of its newest row, -1 for none. A chain runs from newer to older rows, so it ends
     /// at the first row already written; nothing is ever deleted. The keys are HMACs: their
@@ -122,16 +124,26 @@ final class FirstLoad {
             """) == "t"
     }
 
-    /// Starts the COPY into the conversations' facts.
-    init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filter: KeyFilter, window: Int) throws {
+    /// The window beside a Bloom filter of this size: 65,536 rows, 32,768 beside the largest
+    /// filter (64 MiB, from about 45 million lines on), so that the load stays under 150 MB. A
+    /// waiting row costs about 490 bytes (its row's bytes, its slot, its share of the index):
+    /// 32 MB for 65,536; a 1M-line first load peaks at 93 MB with it (69 MB with 16,384).
+    /// A correction usually comes days after the original; at national volume (some 14,000
+    /// conversations a day) 65,536 rows are four to five days (docs/performance.md, "The first
+    /// load's window").
+    static func window(beside filter: KeyFilter) -> Int { filter.bytes >= 64 << 20 ? 32_768 : 65_536 }
+
+    /// Starts the COPY into the conversations' facts. `window`: nil for `window(beside: filter)`.
+    init(conn: PGConnection, encoder: StageRowEncoder, batch: Int, filter: KeyFilter, window: Int?) throws {
         self.conn = conn
         self.encoder = encoder
         self.batch = batch
-        self.window = max(window, 0)
-        waiting.reserveCapacity(2 * self.window + 1)
-        var n = 1
-        while n < 2 * self.window { n <<= 1 }
-        buckets = [Int](repeating: -1, count: n)
+        self.window = max(window ?? Self.window(beside: filter), 0)
+        var size = 1
+        while size <= self.window { size <<= 1 }
+        slots = .allocate(capacity: size)
+        mask = size - 1
+        buckets = [Int](repeating: -1, count: 2 * size)
         seen = filter
         tables = [
             try Table(conn, "samtaler.fact_samtale", "samtale_key", StageRowEncoder.factColumns, spooled: false),
@@ -153,19 +165,20 @@ final class FirstLoad {
             let key = RegistreringKey(p.noegle)
             if !seen.insert(key) {
                 let b = bucket(key)
-                waiting.append(Waiting(key: key, next: buckets[b], registreret: r.registreret,
-                                       foersteRegistreret: r.annulleret ? nil : r.registreret,
-                                       fact: encoder.directFact(p, indberetter: indberetter)))
-                buckets[b] = removed + waiting.count - 1
-                if waiting.count - head > window { try writeOldest() }
+                (slots + (entered & mask)).initialize(to: Waiting(key: key, next: buckets[b], registreret: r.registreret,
+                                                                foersteRegistreret: r.annulleret ? nil : r.registreret,
+                                                                fact: encoder.directFact(p, indberetter: indberetter)))
+                buckets[b] = entered
+                entered += 1
+                if entered - written > window { try writeOldest() }
                 return
             }
-            if let i = waitingIndex(key) {
+            if let w = waitingRow(key) {
                 // The merge's rules, for two versions in one run (sql/definitions/30_samtaler.merge_stage.sql).
-                if !r.annulleret { waiting[i].foersteRegistreret = min(waiting[i].foersteRegistreret ?? r.registreret, r.registreret) }
-                if r.registreret > waiting[i].registreret {
-                    waiting[i].registreret = r.registreret
-                    waiting[i].fact = encoder.directFact(p, indberetter: indberetter)
+                if !r.annulleret { w.pointee.foersteRegistreret = min(w.pointee.foersteRegistreret ?? r.registreret, r.registreret) }
+                if r.registreret > w.pointee.registreret {
+                    w.pointee.registreret = r.registreret
+                    w.pointee.fact = encoder.directFact(p, indberetter: indberetter)
                 }
                 folded += 1
                 return
@@ -199,13 +212,13 @@ final class FirstLoad {
 
     @inline(__always) private func bucket(_ key: RegistreringKey) -> Int { Int(truncatingIfNeeded: key.a) & (buckets.count - 1) }
 
-    /// The index in `waiting` of the row with this key that has not been written yet, if any.
-    private func waitingIndex(_ key: RegistreringKey) -> Int? {
+    /// The waiting row with this key (not written yet), if any.
+    private func waitingRow(_ key: RegistreringKey) -> UnsafeMutablePointer<Waiting>? {
         var p = buckets[bucket(key)]
-        while p >= removed + head {
-            let i = p - removed
-            if waiting[i].key == key { return i }
-            p = waiting[i].next
+        while p >= written {
+            let w = slots + (p & mask)
+            if w.pointee.key == key { return w }
+            p = w.pointee.next
         }
         return nil
     }
@@ -213,8 +226,8 @@ final class FirstLoad {
     /// Writes the oldest waiting row under its table's next key: a conversation into the facts' COPY
     /// with its participants, a Min Plan draft or job search requirement aside.
     private func writeOldest() throws {
-        let w = waiting[head]
-        head += 1
+        let w = (slots + (written & mask)).move()
+        written += 1
         let t = Table.index(w.fact.kind)
         let key = tables[t].nextKey
         if let rows = tables[t].rows {
@@ -226,19 +239,18 @@ final class FirstLoad {
             }
         }
         tables[t].nextKey += 1
-        // The written rows leave the array once they are as many as the window.
-        if head > window {
-            waiting.removeFirst(head)
-            removed += head
-            head = 0
-        }
+    }
+
+    deinit {
+        for p in written..<entered { (slots + (p & mask)).deinitialize(count: 1) }
+        slots.deallocate()
     }
 
     /// After the stream: ends the facts' COPY, builds their indexes, moves the key sequences past
     /// the keys used (so the merge's own inserts get new ones), and copies in the participants, the
     /// Min Plan and job search rows and the staged lines.
     func finish() throws {
-        while head < waiting.count { try writeOldest() }
+        while written < entered { try writeOldest() }
         try facts.finishBinary()
         _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
         for t in tables where t.nextKey > t.firstKey {

@@ -58,6 +58,9 @@ struct KeyFilter {
         self.probes = max(1, probes)
     }
 
+    /// The filter's memory.
+    var bytes: Int { words.count * 8 }
+
     /// Adds `key`; true when it was perhaps there already.
     mutating func insert(_ key: RegistreringKey) -> Bool {
         let h1 = key.a, h2 = key.b | 1

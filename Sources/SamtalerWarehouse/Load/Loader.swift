@@ -24,8 +24,9 @@ public struct LoadOptions: Sendable {
     /// (KeyFilter.forFiles). Tests make it tiny to force false positives.
     public var firstLoadFilterLog2Bits: Int?
     /// How many first-seen conversations wait before they are written, so that a later version
-    /// in the same run is folded into them instead of updating a written row (FirstLoad).
-    public var firstLoadWindow = 16_384
+    /// in the same run is folded into them instead of updating a written row (FirstLoad); nil:
+    /// sized beside the Bloom filter (FirstLoad.window(beside:)).
+    public var firstLoadWindow: Int?
     /// Publish an empty batch when the files hold no line at all (otherwise: exit 65, nothing published).
     public var allowEmpty = false
     /// Threads that validate and pseudonymize side by side (Pipeline); the result is the same for any number.
@@ -103,7 +104,8 @@ public final class Loader {
             try conn.execute("SELECT samtaler.create_stage()")
             let encoder = StageRowEncoder(dimensions: dimensions, pseudonymizer: pseudonymizer)
             let first = try options.directFirstLoad && FirstLoad.applies(conn)
-                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch, filter: options.firstLoadFilterLog2Bits.map { KeyFilter(log2Bits: $0) } ?? KeyFilter.forFiles(options.files),
+                ? FirstLoad(conn: conn, encoder: encoder, batch: summary.batch,
+                            filter: options.firstLoadFilterLog2Bits.map { KeyFilter(log2Bits: $0) } ?? KeyFilter.forFiles(options.files),
                             window: options.firstLoadWindow) : nil
             // Into facts that hold rows: the indexes the merge looks keys up in are read into
             // memory on a second session while this one reads the feed (MergeIndexReader).
