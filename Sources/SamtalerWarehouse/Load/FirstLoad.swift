@@ -130,7 +130,7 @@ final class FirstLoad {
     /// 32 MB for 65,536; a 1M-line first load peaks at 93 MB with it (69 MB with 16,384).
     /// A correction usually comes days after the original; at national volume (some 14,000
     /// conversations a day) 65,536 rows are four to five days (docs/performance.md, "The first
-    /// load's window").
+    /// load after its stream").
     static func window(beside filter: KeyFilter) -> Int { filter.bytes >= 64 << 20 ? 32_768 : 65_536 }
 
     /// Starts the COPY into the conversations' facts. `window`: nil for `window(beside: filter)`.
@@ -141,7 +141,6 @@ final class FirstLoad {
         self.window = max(window ?? Self.window(beside: filter), 0)
         var size = 1
         while size <= self.window { size <<= 1 }
-        slots = .allocate(capacity: size)
         mask = size - 1
         buckets = [Int](repeating: -1, count: 2 * size)
         seen = filter
@@ -155,6 +154,9 @@ final class FirstLoad {
         // The table stays locked for this transaction; it has no rows for anyone to read yet.
         _ = try conn.scalar("SELECT samtaler.first_load_drop_indexes()")
         facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
+        // Last, after everything that can throw: deinit frees the ring, and runs only for an
+        // object whose initializer finished.
+        slots = .allocate(capacity: size)
     }
 
     /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
