@@ -72,4 +72,13 @@ import Testing
         #expect(KeyFilter.log2Bits(forLines: lines) == log2Bits)
         #expect(KeyFilter.probes(log2Bits: log2Bits, lines: lines) == probes)
     }
+
+    /// The first load's window beside the filter: 65,536 waiting rows beside 16 and 32 MiB,
+    /// 32,768 beside the largest filter (64 MiB), so that the load stays under 150 MB.
+    @Test(arguments: [(27, 65_536), (28, 65_536), (29, 32_768)])
+    func theWindowMakesRoomForTheLargestFilter(log2Bits: Int, window: Int) {
+        let filter = KeyFilter(log2Bits: log2Bits)
+        #expect(filter.bytes == 1 << (log2Bits - 3))
+        #expect(FirstLoad.window(beside: filter) == window)
+    }
 }

@@ -1,7 +1,8 @@
 -- samtaler.recompute_visitation(p_batch): the visitation history (fact_visitation) of the
 -- persons in the temporary table samtaler_visitation_person, recomputed from the current
 -- conversations by the rules of samtaler.visitation_perioder (19). Called by merge_stage() for
--- the persons a load touched, and by finish_first_load() for everyone.
+-- the persons a load touched (finish_first_load builds everyone's history from
+-- visitation_perioder directly, without listing everyone).
 -- uses: 19_samtaler.visitation_perioder.sql (for a migration's data step that calls this one)
 CREATE OR REPLACE FUNCTION samtaler.recompute_visitation(p_batch integer) RETURNS bigint
 LANGUAGE plpgsql AS $$

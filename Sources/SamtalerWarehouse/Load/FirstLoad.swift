@@ -21,7 +21,7 @@ import SamtalerFeed
 /// applies (the later `registreret` wins, the line loaded first wins a tie, the first
 /// registration is the earliest `registreret` of the versions that were not withdrawals), so
 /// the usual correction a few days after the original costs the server nothing instead of an
-/// update of a written row (docs/performance.md, "The first load's window").
+/// update of a written row (docs/performance.md, "The first load after its stream").
 final class FirstLoad {
     private let conn: PGConnection
     private let encoder: StageRowEncoder
@@ -98,10 +98,11 @@ final class FirstLoad {
         var fact: StageRowEncoder.DirectFact
     }
     private let window: Int
-    /// The window: a ring of `mask + 1` slots (a power of two above `window`). A row's position
-    /// counts the rows that entered before it; it lies in slot `position & mask`. Rows
-    /// `written..<entered` wait, the oldest is written first; a written row's slot is free (its
-    /// value moved out), so the ring holds no more than the window and nothing is ever shifted.
+    /// The window: a ring of `mask + 1` slots (the window rounded up to a power of two; one slot
+    /// for a window of 0). A row's position counts the rows that entered before it; it lies in
+    /// slot `position & mask`. Rows `written..<entered` wait; when the window is full the oldest
+    /// is written (its value moved out, its slot free) before a new row enters, so nothing is
+    /// ever shifted.
     private let slots: UnsafeMutablePointer<Waiting>
     private let mask: Int
     private var entered = 0
@@ -126,8 +127,8 @@ final class FirstLoad {
 
     /// The window beside a Bloom filter of this size: 65,536 rows, 32,768 beside the largest
     /// filter (64 MiB, from about 45 million lines on), so that the load stays under 150 MB. A
-    /// waiting row costs about 490 bytes (its row's bytes, its slot, its share of the index):
-    /// 32 MB for 65,536; a 1M-line first load peaks at 93 MB with it (69 MB with 16,384).
+    /// waiting row costs about 400 bytes (its row's bytes, its slot, its share of the index):
+    /// 26 MB for 65,536; the 1M corrections-heavy first load peaks at 86 MB with it.
     /// A correction usually comes days after the original; at national volume (some 14,000
     /// conversations a day) 65,536 rows are four to five days (docs/performance.md, "The first
     /// load after its stream").
@@ -140,7 +141,7 @@ final class FirstLoad {
         self.batch = batch
         self.window = max(window ?? Self.window(beside: filter), 0)
         var size = 1
-        while size <= self.window { size <<= 1 }
+        while size < self.window { size <<= 1 }
         mask = size - 1
         buckets = [Int](repeating: -1, count: 2 * size)
         seen = filter
@@ -154,8 +155,8 @@ final class FirstLoad {
         // The table stays locked for this transaction; it has no rows for anyone to read yet.
         _ = try conn.scalar("SELECT samtaler.first_load_drop_indexes()")
         facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
-        // Last, after everything that can throw: deinit frees the ring, and runs only for an
-        // object whose initializer finished.
+        // Allocated last, after everything that can throw, so that no throw leaves it unfreed
+        // (deinit frees it).
         slots = .allocate(capacity: size)
     }
 
@@ -166,13 +167,15 @@ final class FirstLoad {
         if let indberetter = try indberetterKey(r.indberetter) {
             let key = RegistreringKey(p.noegle)
             if !seen.insert(key) {
+                // A full window writes its oldest row first (with no window, the row itself, below).
+                if window > 0 && entered - written == window { try writeOldest() }
                 let b = bucket(key)
                 (slots + (entered & mask)).initialize(to: Waiting(key: key, next: buckets[b], registreret: r.registreret,
                                                                 foersteRegistreret: r.annulleret ? nil : r.registreret,
                                                                 fact: encoder.directFact(p, indberetter: indberetter)))
                 buckets[b] = entered
                 entered += 1
-                if entered - written > window { try writeOldest() }
+                if window == 0 { try writeOldest() }
                 return
             }
             if let w = waitingRow(key) {
