@@ -89,8 +89,7 @@ import Testing
         func waitingForTheLock() -> Int {
             Int((try? watcher.scalar("SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [reporter.name])) ?? "") ?? -1
         }
-        try locker.execute("BEGIN")
-        try locker.execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
+        try locker.holdReportTables()
         let requests = InFlight(port: web.port, Array(repeating: Self.path, count: 5))
         #expect(waitUntil(timeout: 20, every: 20_000) { waitingForTheLock() == 1 })
         usleep(1_000_000)

@@ -221,8 +221,7 @@ final class InFlight: Sendable {
             // Identical requests: without the cache, which would run them as one (ServeCacheTests).
             let web = try Served(s, ["--connections", "2", "--wait-timeout", wait, "--cache", "0"], env: reporter.env)
             defer { web.stop() }
-            try locker.execute("BEGIN")
-            try locker.execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
+            try locker.holdReportTables()
             let requests = InFlight(port: web.port, Array(repeating: path, count: count))
             do { try held(requests) } catch { _ = try? locker.execute("COMMIT"); throw error }
             try locker.execute("COMMIT")
@@ -254,8 +253,7 @@ final class InFlight: Sendable {
         let web = try Served(s, ["--statement-timeout", "0.5", "--connections", "1"], env: reporter.env)
         defer { web.stop() }
         let locker = try PGConnection("dbname=\(s.db)")
-        try locker.execute("BEGIN")
-        try locker.execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
+        try locker.holdReportTables()
         let started = Date()
         let slow = try web.get("/rapport/volumes?period=2025")
         #expect(slow.status == 503 && Date().timeIntervalSince(started) < 10)

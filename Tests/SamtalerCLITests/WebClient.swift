@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 import SamtalerTestSupport
 import Testing
 
@@ -112,5 +113,15 @@ struct HTTPReply: Sendable {
             body = out
         }
         return HTTPReply(status: status, headers: headers, body: body)
+    }
+}
+
+extension PGConnection {
+    /// Begins a transaction that holds what the web view's reports read (the facts and their kept
+    /// copy: volumes reads the copy alone when it is current), so that a report started now waits
+    /// until `COMMIT`. One place for the tests that hold requests so (ServeTests, ServeCacheTests).
+    func holdReportTables() throws {
+        try execute("BEGIN")
+        try execute("LOCK TABLE samtaler.fact_samtale, samtaler.kept_samtale IN ACCESS EXCLUSIVE MODE")
     }
 }
