@@ -191,8 +191,27 @@ final class ReportFixture {
         #expect(text.contains(";PERSONLIGT;Personligt fremmøde;1;0,500000;detalje\r\n"))
     }
 
+    /// Danish thousands the plain way: the digits of the decimal form, a dot before every group of three from the right.
+    static func thousandsBySeparators(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(".") }
+            out.append(d)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     @Test func tableUsesDanishNumbers() {
         #expect(Danish.count(1234567) == "1.234.567")
+        // Written as bytes, digit by digit from the last: every place a separator can fall.
+        for (n, text) in [(0, "0"), (7, "7"), (999, "999"), (1000, "1.000"), (12345, "12.345"), (100000, "100.000"),
+                          (-1, "-1"), (-1000, "-1.000"), (Int.max, "9.223.372.036.854.775.807"),
+                          (Int.min, "-9.223.372.036.854.775.808")] {
+            #expect(Danish.count(n) == text)
+            #expect(Danish.count(n) == Self.thousandsBySeparators(n))
+        }
+        #expect(LoadSummary.thousands(1234567) == "1,234,567")
         #expect(Danish.share(0.1234) == "12,3 %")
         #expect(Danish.share(nil) == "–")
     }

@@ -198,14 +198,30 @@ public struct LoadSummary: Sendable, Equatable {
 
     /// 1234567 → "1,234,567".
     public static func thousands(_ n: Int, separator: UInt8 = UInt8(ascii: ",")) -> String {
-        let digits = Array(String(n.magnitude).utf8)
-        var out: [UInt8] = n < 0 ? [UInt8(ascii: "-")] : []
-        out.reserveCapacity(digits.count + digits.count / 3 + 1)
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(separator) }
-            out.append(d)
-        }
+        var out: [UInt8] = []
+        appendThousands(n, separator: separator, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, appended to `out` as bytes.
+    public static func appendThousands(_ n: Int, separator: UInt8 = UInt8(ascii: ","), to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            // The digits from the last: UInt.max has 20.
+            var m = n.magnitude, count = 0
+            repeat {
+                d[count] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                count += 1
+            } while m > 0
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                out.append(d[i])
+                if i > 0 && i % 3 == 0 { out.append(separator) }
+            }
+        }
     }
 }
 

@@ -54,7 +54,7 @@ struct KeptCounting: Counting {
             try KeptTally.read(conn, keys, years: years, parity: parity, denseLimit: denseLimit)
         }
         var tally = both.first
-        tally.absorb(both.second)
+        try tally.absorb(both.second)
         return (keys, tally)
     }
 }
@@ -242,11 +242,16 @@ struct KeptTally {
     /// Hash slots: per level l (1...n), the groups of the first l columns (packed codes).
     var ids: [DistinctRollup.GroupIDs]
     /// Per slot of the full groups, their conversations; per level l (1...n), per slot, persons.
-    var conversations: [Int]
-    var persons: [[Int]]
+    /// 32 bits a count: every period of month x samtaletype x indberetter has some 220,000 full
+    /// groups, and with 64-bit counts the two reading threads' slots (8 MB) did not fit in this
+    /// machine's 8 MB of cache. No count exceeds the rows counted, which `rows` keeps below 2^32.
+    var conversations: [UInt32]
+    var persons: [[UInt32]]
     var allPersons = 0
+    /// The rows counted (this part's and those absorbed).
+    private(set) var rows = 0
 
-    /// Dense slots up to this many full groups (8 bytes each for conversations and for persons).
+    /// Dense slots up to this many full groups (4 bytes each for conversations and for persons).
     static let denseLimit = 1 << 22
 
     init(columns: [DistinctRollup.Column], denseLimit: Int = KeptTally.denseLimit) {
@@ -256,11 +261,11 @@ struct KeptTally {
         radices = sizes[n] <= denseLimit ? radix : nil
         ids = [DistinctRollup.GroupIDs](repeating: DistinctRollup.GroupIDs(), count: n + 1)
         if radices != nil {
-            conversations = [Int](repeating: 0, count: sizes[n])
-            persons = sizes.map { [Int](repeating: 0, count: $0) }
+            conversations = [UInt32](repeating: 0, count: sizes[n])
+            persons = sizes.map { [UInt32](repeating: 0, count: $0) }
         } else {
             conversations = []
-            persons = [[Int]](repeating: [], count: n + 1)
+            persons = [[UInt32]](repeating: [], count: n + 1)
         }
     }
 
@@ -330,6 +335,7 @@ struct KeptTally {
         guard data.count % width == 0 else { throw WarehouseError.internal("kept copy: a block of \(data.count) bytes") }
         let rows = data.count / width
         guard rows > 0 else { return }
+        try self.add(rows: rows)
         let n = n
         let shift = UInt64(DistinctRollup.bitsPerColumn)
         let unused = 64 - Int(shift) * n   // the high bits no column uses
@@ -412,27 +418,37 @@ struct KeptTally {
         }
         conversations.withUnsafeMutableBufferPointer { c in
             let c = c.baseAddress!
-            for k in 0..<filled[0] { c[Int(slots[k])] += 1 }
+            for k in 0..<filled[0] { c[Int(slots[k])] &+= 1 }
         }
         for l in 1...n {
             persons[l].withUnsafeMutableBufferPointer { p in
                 let p = p.baseAddress!
-                for k in (l * rows)..<filled[l] { p[Int(slots[k])] += 1 }
+                for k in (l * rows)..<filled[l] { p[Int(slots[k])] &+= 1 }
             }
         }
     }
 
+    /// Counts `more` rows: the 32-bit counts hold any number of them up to 2^32 - 1 (40 times
+    /// the national volume of twenty years), adding to them wraps.
+    private mutating func add(rows more: Int) throws {
+        rows += more
+        guard rows <= Int(UInt32.max) else {
+            throw WarehouseError.internal("report: over \(UInt32.max) conversations to count from the kept copy")
+        }
+    }
+
     /// Adds the counts of another part's blocks (no pseudonym byte in both: no person in both).
-    mutating func absorb(_ other: KeptTally) {
+    mutating func absorb(_ other: KeptTally) throws {
+        try add(rows: other.rows)
         if radices != nil {
-            for k in conversations.indices { conversations[k] += other.conversations[k] }
-            for l in 1...n { for k in persons[l].indices { persons[l][k] += other.persons[l][k] } }
+            for k in conversations.indices { conversations[k] &+= other.conversations[k] }
+            for l in 1...n { for k in persons[l].indices { persons[l][k] &+= other.persons[l][k] } }
         } else {
             for l in 1...n {
                 for (k, packed) in other.ids[l].groups.enumerated() {
                     let id = slot(l, packed: packed, dense: 0)
-                    persons[l][id] += other.persons[l][k]
-                    if l == n { conversations[id] += other.conversations[k] }
+                    persons[l][id] &+= other.persons[l][k]
+                    if l == n { conversations[id] &+= other.conversations[k] }
                 }
             }
         }
@@ -450,14 +466,15 @@ struct KeptTally {
         var result: [DistinctRollup.Group] = []
         if let radix = radices {
             // Level by level from the full groups up: a group's conversations are its children's.
-            var counts = conversations
+            var counts = conversations.map { Int($0) }
             for l in stride(from: n, through: 1, by: -1) {
                 for (k, c) in counts.enumerated() where c > 0 {
                     var packed: UInt64 = 0, rest = k
-                    var codes = [UInt64](repeating: 0, count: l)
-                    for col in stride(from: l - 1, through: 0, by: -1) { codes[col] = UInt64(rest % radix[col]); rest /= radix[col] }
-                    for code in codes { packed = packed << shift | code }
-                    result.append(DistinctRollup.Group(keys: keys(packed, l), conversations: c, persons: persons[l][k], niveau: (1 << (n - l)) - 1))
+                    for col in stride(from: l - 1, through: 0, by: -1) {
+                        packed |= UInt64(rest % radix[col]) << (shift * UInt64(l - 1 - col))
+                        rest /= radix[col]
+                    }
+                    result.append(DistinctRollup.Group(keys: keys(packed, l), conversations: c, persons: Int(persons[l][k]), niveau: (1 << (n - l)) - 1))
                 }
                 var up = [Int](repeating: 0, count: counts.count / radix[l - 1])
                 for (k, c) in counts.enumerated() where c > 0 { up[k / radix[l - 1]] += c }
@@ -465,7 +482,7 @@ struct KeptTally {
             }
         } else {
             for (id, group) in ids[n].groups.enumerated() {
-                result.append(DistinctRollup.Group(keys: keys(group, n), conversations: conversations[id], persons: persons[n][id], niveau: 0))
+                result.append(DistinctRollup.Group(keys: keys(group, n), conversations: Int(conversations[id]), persons: Int(persons[n][id]), niveau: 0))
             }
             for l in stride(from: n - 1, through: 1, by: -1) {
                 // Prefixes met only in conversations without a person have no persons.
@@ -474,15 +491,15 @@ struct KeptTally {
                 for (id, group) in ids[n].groups.enumerated() {
                     let p = Int(prefixes.id(group >> (shift * UInt64(n - l))))
                     if p == sums.count { sums.append(0) }
-                    sums[p] += conversations[id]
+                    sums[p] += Int(conversations[id])
                 }
                 for (p, prefix) in prefixes.groups.enumerated() {
                     result.append(DistinctRollup.Group(keys: keys(prefix, l), conversations: sums[p],
-                                                       persons: p < persons[l].count ? persons[l][p] : 0, niveau: (1 << (n - l)) - 1))
+                                                       persons: p < persons[l].count ? Int(persons[l][p]) : 0, niveau: (1 << (n - l)) - 1))
                 }
             }
         }
-        result.append(DistinctRollup.Group(keys: [UInt32?](repeating: nil, count: n), conversations: conversations.reduce(0, +),
+        result.append(DistinctRollup.Group(keys: [UInt32?](repeating: nil, count: n), conversations: conversations.reduce(0) { $0 + Int($1) },
                                            persons: allPersons, niveau: (1 << n) - 1))
         return result
     }
