@@ -127,9 +127,11 @@ public struct Reports {
         columns += [ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
                     ReportTable.Column(key: "personer", label: "Personer", kind: .count)]
         var rows: [ReportTable.Row] = []
+        rows.reserveCapacity(counted.count)
         for row in counted {
             let grouping = row.niveau
             var cells: [ReportTable.Cell] = []
+            cells.reserveCapacity(dims.count + 2)
             for j in 0..<dims.count {
                 let rolledUp = grouping & (1 << (dims.count - 1 - j)) != 0
                 cells.append(.text(rolledUp ? "I alt" : (row.labels[j] ?? "")))
