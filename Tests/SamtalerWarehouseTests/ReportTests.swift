@@ -202,6 +202,32 @@ final class ReportFixture {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// A long table is made into text in two halves on two threads: the same text as in one
+    /// piece, with the widest cells (a label with æ, ø, å; the largest count) in the second half,
+    /// subtotals and the grand total's rule in both, and a total's "I alt" once.
+    @Test func aLongTableInHalvesIsTheSameText() {
+        var t = ReportTable(name: "volumes", title: "Samtaler og personer", subtitle: "Afholdte samtaler",
+                            columns: [ReportTable.Column(key: "periode", label: "Måned", kind: .text),
+                                      ReportTable.Column(key: "samtaletype", label: "Samtaletype", kind: .text),
+                                      ReportTable.Column(key: "samtaler", label: "Samtaler", kind: .count),
+                                      ReportTable.Column(key: "andel", label: "Andel", kind: .share)],
+                            rows: [])
+        t.codeLabels = ["samtaletype": ["A": "Jobsamtale", "B": "Rådighedssamtale i forløb"]]
+        for k in 0..<301 {
+            let total = k % 50 == 49
+            t.rows.append(ReportTable.Row(cells: [.text(total ? "I alt" : "2025-\(k % 12 + 1)"), .text(total ? "I alt" : (k > 200 ? "B" : "A")),
+                                                  .count(k * k * 97), .share(k % 7 == 0 ? nil : Double(k) / 301)],
+                                          level: total ? 2 : (k % 10 == 0 ? 1 : 0)))
+        }
+        t.notes = ["Personer tælles én gang pr. række."]
+        let whole = TextTable.render(t, halvesFrom: Int.max)
+        #expect(TextTable.render(t, halvesFrom: 1) == whole)
+        #expect(TextTable.render(t, halvesFrom: 301) == whole)
+        #expect(whole.contains("Rådighedssamtale i forløb") && whole.contains("8.730.000"))
+        let lines = whole.split(separator: "\n")
+        #expect(lines.count == 2 + 2 + 301 + 6 + 1)   // title, subtitle; header, rule; rows; a rule above each grand total; the note
+    }
+
     @Test func tableUsesDanishNumbers() {
         #expect(Danish.count(1234567) == "1.234.567")
         // Written as bytes, digit by digit from the last: every place a separator can fall.

@@ -53,7 +53,7 @@ enum TextTable {
     /// threads (every period of the 10M warehouse has 117,000).
     static let halvesFrom = 20_000
 
-    static func render(_ t: ReportTable) -> String {
+    static func render(_ t: ReportTable, halvesFrom: Int = TextTable.halvesFrom) -> String {
         let header = t.columns.map(\.label)
         let n = header.count
         // Every cell's text and width, row after row in one buffer of bytes (HumanText): a
@@ -71,7 +71,7 @@ enum TextTable {
             }
             return body
         }
-        let halves = t.rows.count >= halvesFrom ? [0..<t.rows.count / 2, t.rows.count / 2..<t.rows.count] : [0..<t.rows.count]
+        let halves = t.rows.count >= max(halvesFrom, 2) ? [0..<t.rows.count / 2, t.rows.count / 2..<t.rows.count] : [0..<t.rows.count]
         let bodies = inHalves(halves, cells)
         var widths = header.map(width)
         for body in bodies {
