@@ -13,8 +13,8 @@
 -- p_batch. A reload of the same files replaces nothing and so adds no version.
 --
 -- Left for the rest of the load's transaction: pg_temp.samtaler_applied, the conversations this
--- batch added or replaced (newer) or whose foerste_registreret it moved; kept_samtale_delta reads
--- it.
+-- batch added or replaced (newer) or whose foerste_registreret it moved, and
+-- pg_temp.samtaler_new_key, the surrogate keys of those it added; kept_samtale_delta reads them.
 --
 -- p_build_visitation: rebuild the visitation history of every person whose visitation
 -- registrations were added, corrected or withdrawn (the person before and after a correction both
@@ -121,7 +121,12 @@ BEGIN
     UPDATE samtaler.fact_samtale_deltager d SET batch_key = p_batch
     FROM samtaler_applied a WHERE d.samtale_key = a.old_key AND NOT a.newer;
 
-    -- Registrations seen for the first time.
+    -- Registrations seen for the first time, and the surrogate keys they got, by natural key
+    -- (pg_temp.samtaler_new_key): their participants below and kept_samtale_delta join it instead
+    -- of looking every new key up again in the natural key's index (random pages of it).
+    DROP TABLE IF EXISTS pg_temp.samtaler_new_key;
+    CREATE TEMP TABLE samtaler_new_key (noegle uuid NOT NULL, samtale_key bigint NOT NULL) ON COMMIT DROP;
+    WITH inserted AS (
     INSERT INTO samtaler.fact_samtale (
         registrering_noegle, indberetter_key, registreret, foerste_registreret, annulleret, person_pseudonym,
         afholdt_dato_key, afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key,
@@ -133,13 +138,17 @@ BEGIN
         aldersgruppe_key, koen_key, aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog,
         tidlig_opfoelgning, cv_fyldestgoerende, cv_godkendelse, raadighedsvurdering, videregivet_til_akasse,
         coalesce(cardinality(deltager_roller), 0), p_batch
-    FROM samtaler_applied WHERE old_key IS NULL ORDER BY seq;
+    FROM samtaler_applied WHERE old_key IS NULL ORDER BY seq
+    RETURNING registrering_noegle, samtale_key)
+    INSERT INTO samtaler_new_key SELECT registrering_noegle, samtale_key FROM inserted;
+    ANALYZE samtaler_new_key;
 
-    -- The participants of every new current version.
+    -- The participants of every new current version: a replaced version's row kept its surrogate
+    -- key (old_key), a new one has the key it was just given.
     INSERT INTO samtaler.fact_samtale_deltager (samtale_key, deltager_nr, deltagerrolle_key, deltagelsesform_key, batch_key)
-    SELECT f.samtale_key, u.nr, u.rolle, u.form, p_batch
+    SELECT coalesce(a.old_key, n.samtale_key), u.nr, u.rolle, u.form, p_batch
     FROM samtaler_applied a
-    JOIN samtaler.fact_samtale f ON f.registrering_noegle = a.noegle
+    LEFT JOIN samtaler_new_key n ON n.noegle = a.noegle
     CROSS JOIN LATERAL unnest(a.deltager_roller, a.deltager_former) WITH ORDINALITY AS u(rolle, form, nr)
     WHERE a.newer AND NOT a.annulleret;
 

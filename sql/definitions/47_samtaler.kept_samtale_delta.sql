@@ -4,7 +4,8 @@
 -- its block (kept_blok) and its bytes (kept_rad); the year is in the row (its day). Called inside
 -- the load's transaction, after merge_stage, whose pg_temp.samtaler_applied names the
 -- conversations the batch added or replaced (`newer`; an older version arriving late only moves
--- foerste_registreret, which the copy does not hold). The loader applies these rows to the copy
+-- foerste_registreret, which the copy does not hold), and pg_temp.samtaler_new_key the surrogate
+-- keys of the added ones (a replaced one kept its key, old_key). The loader applies these rows to the copy
 -- after COMMIT (Load/KeptUpkeep.swift), when the copy held the facts as the load began.
 -- (PL/pgSQL: the temporary table exists only during a load.)
 -- uses: 43_samtaler.kept_blok.sql
@@ -27,6 +28,7 @@ BEGIN
                              f.kontaktgruppe_key, f.visitationsgruppe_key, f.aldersgruppe_key, f.koen_key, f.status_key),
            true
     FROM pg_temp.samtaler_applied a
-    JOIN samtaler.fact_samtale f ON f.registrering_noegle = a.noegle
+    LEFT JOIN pg_temp.samtaler_new_key n ON n.noegle = a.noegle
+    JOIN samtaler.fact_samtale f ON f.samtale_key = coalesce(a.old_key, n.samtale_key)
     WHERE a.newer AND NOT f.annulleret AND f.afholdt_dato_key IS NOT NULL;
 END $$;
