@@ -1,6 +1,6 @@
 -- samtaler.finish_first_load(p_batch): the end of a first load's direct path
 -- (Sources/SamtalerWarehouse/Load/FirstLoad.swift, docs/performance.md "The first load").
--- uses: 19_samtaler.visitation_perioder.sql
+-- uses: 21_samtaler.insert_visitation.sql
 --
 -- Into a warehouse without conversations the loader COPYs each conversation registration it has
 -- certainly not met before in the run straight into fact_samtale (and its participants into
@@ -9,8 +9,8 @@
 -- did not pass the merge) and counts the conversations: in a warehouse that was empty, every
 -- registration is new or withdrawn.
 --
--- Everyone's history from all current facts, by the one set of rules (visitation_perioder, 19),
--- as recompute_visitation (20) builds it for the persons a load touched, but without first
+-- Everyone's history from all current facts, by the one set of rules (visitation_perioder, 19,
+-- through insert_visitation, 21), as recompute_visitation (20) builds it for the persons a load touched, but without first
 -- listing every person to join the facts with: one scan of the facts fewer and no join (the 1M
 -- all-new first load: this function 1.35-1.43 s against 2.15-2.60 s, alternating;
 -- docs/performance.md). The warehouse had no conversations before this load, so it had no
@@ -20,9 +20,7 @@ RETURNS TABLE (new bigint, withdrawn bigint)
 LANGUAGE plpgsql SET work_mem = '256MB' SET jit = off AS $$
 BEGIN
     DELETE FROM samtaler.fact_visitation;
-    EXECUTE 'INSERT INTO samtaler.fact_visitation (person_pseudonym, gyldig_fra, gyldig_til, visitationsgruppe_key,'
-         || ' forrige_visitationsgruppe_key, indberetter_key, samtale_key, batch_key) '
-         || samtaler.visitation_perioder('samtaler.fact_samtale f', p_batch);
+    PERFORM samtaler.insert_visitation('samtaler.fact_samtale f', p_batch);
     RETURN QUERY SELECT count(*) FILTER (WHERE NOT f.annulleret), count(*) FILTER (WHERE f.annulleret)
     FROM samtaler.fact_samtale f;
 END $$;
