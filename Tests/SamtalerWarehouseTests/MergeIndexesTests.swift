@@ -11,7 +11,7 @@ import Testing
     static let relations = [
         "samtaler.fact_samtale_registrering_noegle_key", "samtaler.fact_minplan_registrering_noegle_key",
         "samtaler.fact_jobsoegningskrav_registrering_noegle_key", "samtaler.fact_samtale_visitation_person",
-        "samtaler.fact_visitation", "samtaler.fact_visitation_pkey",
+        "samtaler.fact_visitation", "samtaler.fact_visitation_pkey", "samtaler.fact_visitation_fra",
     ]
 
     /// Blocks of `relation` in this database's shared buffers, and its size in blocks.

@@ -24,12 +24,15 @@ RETURNS TABLE (held boolean, relations integer, megabytes bigint, shared_buffers
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     -- The merge's lookups: each kind's natural key, and the visitation history of the persons a
-    -- load touches (their conversations with a group; their periods, deleted and written again).
+    -- load touches (their conversations with a group; their periods, deleted and written again,
+    -- into both of the history's indexes: the periods of a person's whole history start on days
+    -- all over the years, and without the index by day held, the 100M increment read 461 of its
+    -- pages from the disk, 0.32 s).
     rels regclass[] := ARRAY(
         SELECT to_regclass(n) FROM unnest(ARRAY[
             'samtaler.fact_samtale_registrering_noegle_key', 'samtaler.fact_minplan_registrering_noegle_key',
             'samtaler.fact_jobsoegningskrav_registrering_noegle_key', 'samtaler.fact_samtale_visitation_person',
-            'samtaler.fact_visitation', 'samtaler.fact_visitation_pkey']) n
+            'samtaler.fact_visitation', 'samtaler.fact_visitation_pkey', 'samtaler.fact_visitation_fra']) n
         WHERE to_regclass(n) IS NOT NULL);
     bytes bigint;
     buffers bigint;
