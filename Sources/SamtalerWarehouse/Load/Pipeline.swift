@@ -126,9 +126,3 @@ final class Pipeline<Input: Sendable, Output: Sendable>: @unchecked Sendable {
         }
     }
 }
-
-/// Carries a value that is used by one thread at a time into a `@Sendable` closure.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -115,36 +115,3 @@ func atOnce<P, T>(_ conn: PGConnection, _ other: PGConnection, _ split: (first: 
     }
     return (first, try reading.result())
 }
-
-/// Runs one piece of work on its own thread (with its own connection, or none) while the caller
-/// does another; `result()` waits for it.
-final class Concurrently<T>: @unchecked Sendable {
-    private let done = NSCondition()
-    private var outcome: Result<UncheckedBox<T>, Error>?
-
-    convenience init(_ conn: UncheckedBox<PGConnection>, _ work: @escaping (PGConnection) throws -> T) {
-        self.init { try work(conn.value) }
-    }
-
-    /// Work that needs no connection (TextTable's halves).
-    init(_ work: @escaping () throws -> T) {
-        let box = UncheckedBox(work)
-        let thread = Thread { [self] in
-            let result = Result { UncheckedBox(try box.value()) }
-            done.lock()
-            outcome = result
-            done.signal()
-            done.unlock()
-        }
-        thread.start()
-    }
-
-    /// Waits for the work; its value or its error.
-    func result() throws -> T {
-        done.lock()
-        while outcome == nil { done.wait() }
-        let result = outcome!
-        done.unlock()
-        return try result.get().value
-    }
-}
