@@ -127,19 +127,19 @@ BEGIN
     DROP TABLE IF EXISTS pg_temp.samtaler_new_key;
     CREATE TEMP TABLE samtaler_new_key (noegle uuid NOT NULL, samtale_key bigint NOT NULL) ON COMMIT DROP;
     WITH inserted AS (
-    INSERT INTO samtaler.fact_samtale (
-        registrering_noegle, indberetter_key, registreret, foerste_registreret, annulleret, person_pseudonym,
-        afholdt_dato_key, afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key,
-        aldersgruppe_key, koen_key, aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog,
-        tidlig_opfoelgning, cv_fyldestgoerende, cv_godkendelse, raadighedsvurdering, videregivet_til_akasse,
-        antal_deltagere, batch_key)
-    SELECT noegle, indberetter_key, registreret, foerste_registreret, annulleret, person_pseudonym,
-        dato_key, afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key,
-        aldersgruppe_key, koen_key, aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog,
-        tidlig_opfoelgning, cv_fyldestgoerende, cv_godkendelse, raadighedsvurdering, videregivet_til_akasse,
-        coalesce(cardinality(deltager_roller), 0), p_batch
-    FROM samtaler_applied WHERE old_key IS NULL ORDER BY seq
-    RETURNING registrering_noegle, samtale_key)
+        INSERT INTO samtaler.fact_samtale (
+            registrering_noegle, indberetter_key, registreret, foerste_registreret, annulleret, person_pseudonym,
+            afholdt_dato_key, afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key,
+            aldersgruppe_key, koen_key, aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog,
+            tidlig_opfoelgning, cv_fyldestgoerende, cv_godkendelse, raadighedsvurdering, videregivet_til_akasse,
+            antal_deltagere, batch_key)
+        SELECT noegle, indberetter_key, registreret, foerste_registreret, annulleret, person_pseudonym,
+            dato_key, afholdt_tid, samtaletype_key, samtaleform_key, kontaktgruppe_key, visitationsgruppe_key,
+            aldersgruppe_key, koen_key, aftale_forpligtende, aftale_saerlig_indsats, aftale_med_tekst, akasse_deltog,
+            tidlig_opfoelgning, cv_fyldestgoerende, cv_godkendelse, raadighedsvurdering, videregivet_til_akasse,
+            coalesce(cardinality(deltager_roller), 0), p_batch
+        FROM samtaler_applied WHERE old_key IS NULL ORDER BY seq
+        RETURNING registrering_noegle, samtale_key)
     INSERT INTO samtaler_new_key SELECT registrering_noegle, samtale_key FROM inserted;
     ANALYZE samtaler_new_key;
 

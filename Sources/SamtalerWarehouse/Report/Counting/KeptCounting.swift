@@ -244,12 +244,12 @@ struct KeptTally {
     /// Per slot of the full groups, their conversations; per level l (1...n), per slot, persons.
     /// 32 bits a count: every period of month x samtaletype x indberetter has some 220,000 full
     /// groups, and with 64-bit counts the two reading threads' slots (8 MB) did not fit in this
-    /// machine's 8 MB of cache. No count exceeds the rows counted, which `rows` keeps below 2^32.
+    /// machine's 8 MB of cache. No count exceeds the rows counted, kept below 2^32 (`rowsCounted`).
     var conversations: [UInt32]
     var persons: [[UInt32]]
     var allPersons = 0
     /// The rows counted (this part's and those absorbed).
-    private(set) var rows = 0
+    private(set) var rowsCounted = 0
 
     /// Dense slots up to this many full groups (4 bytes each for conversations and for persons).
     static let denseLimit = 1 << 22
@@ -335,7 +335,7 @@ struct KeptTally {
         guard data.count % width == 0 else { throw WarehouseError.internal("kept copy: a block of \(data.count) bytes") }
         let rows = data.count / width
         guard rows > 0 else { return }
-        try self.add(rows: rows)
+        try count(rows: rows)
         let n = n
         let shift = UInt64(DistinctRollup.bitsPerColumn)
         let unused = 64 - Int(shift) * n   // the high bits no column uses
@@ -428,18 +428,18 @@ struct KeptTally {
         }
     }
 
-    /// Counts `more` rows: the 32-bit counts hold any number of them up to 2^32 - 1 (40 times
-    /// the national volume of twenty years), adding to them wraps.
-    private mutating func add(rows more: Int) throws {
-        rows += more
-        guard rows <= Int(UInt32.max) else {
+    /// Notes `more` rows counted. Up to 2^32 - 1 rows in all (40 times the national volume of
+    /// twenty years) no 32-bit count can overflow; beyond, an error instead of a wrapped count.
+    private mutating func count(rows more: Int) throws {
+        rowsCounted += more
+        guard rowsCounted <= Int(UInt32.max) else {
             throw WarehouseError.internal("report: over \(UInt32.max) conversations to count from the kept copy")
         }
     }
 
     /// Adds the counts of another part's blocks (no pseudonym byte in both: no person in both).
     mutating func absorb(_ other: KeptTally) throws {
-        try add(rows: other.rows)
+        try count(rows: other.rowsCounted)
         if radices != nil {
             for k in conversations.indices { conversations[k] &+= other.conversations[k] }
             for l in 1...n { for k in persons[l].indices { persons[l][k] &+= other.persons[l][k] } }
