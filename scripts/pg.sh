@@ -67,7 +67,12 @@ CONF
       # a nightly increment writes about 130 MB of WAL, most of it whole index pages, and with room
       # for it the load does not wait for the WAL to be written (docs/operations.md, same section).
       wal_mb=$(( buffers_mb / 8 > 128 ? 128 : buffers_mb / 8 ))
-      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-c shared_buffers=${buffers_mb}MB -c wal_buffers=${wal_mb}MB" -w -t 60 start >/dev/null \
+      # The WAL writer wakes every 10 ms (PostgreSQL's default 200 ms) and so flushes an
+      # increment's WAL to the disk while its merge runs, instead of leaving most of it for the
+      # COMMIT to wait for: the COMMIT of a 20,000-line increment into 10M 6 ms instead of
+      # 190-320 ms (docs/operations.md, same section).
+      "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" \
+        -o "-c shared_buffers=${buffers_mb}MB -c wal_buffers=${wal_mb}MB -c wal_writer_delay=10ms" -w -t 60 start >/dev/null \
         || { tail -n 20 "$dir/server.log" >&2; exit 1; }
       echo "PostgreSQL started (socket $sock, port $port, log $dir/server.log)"
     fi
