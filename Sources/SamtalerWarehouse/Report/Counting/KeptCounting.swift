@@ -335,7 +335,7 @@ struct KeptTally {
         guard data.count % width == 0 else { throw WarehouseError.internal("kept copy: a block of \(data.count) bytes") }
         let rows = data.count / width
         guard rows > 0 else { return }
-        try count(rows: rows)
+        try noteCounted(rows)
         let n = n
         let shift = UInt64(DistinctRollup.bitsPerColumn)
         let unused = 64 - Int(shift) * n   // the high bits no column uses
@@ -430,7 +430,7 @@ struct KeptTally {
 
     /// Notes `more` rows counted. Up to 2^32 - 1 rows in all (40 times the national volume of
     /// twenty years) no 32-bit count can overflow; beyond, an error instead of a wrapped count.
-    private mutating func count(rows more: Int) throws {
+    private mutating func noteCounted(_ more: Int) throws {
         rowsCounted += more
         guard rowsCounted <= Int(UInt32.max) else {
             throw WarehouseError.internal("report: over \(UInt32.max) conversations to count from the kept copy")
@@ -439,7 +439,7 @@ struct KeptTally {
 
     /// Adds the counts of another part's blocks (no pseudonym byte in both: no person in both).
     mutating func absorb(_ other: KeptTally) throws {
-        try count(rows: other.rowsCounted)
+        try noteCounted(other.rowsCounted)
         if radices != nil {
             for k in conversations.indices { conversations[k] &+= other.conversations[k] }
             for l in 1...n { for k in persons[l].indices { persons[l][k] &+= other.persons[l][k] } }
