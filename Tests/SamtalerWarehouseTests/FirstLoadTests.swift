@@ -172,19 +172,32 @@ import Testing
     @Test func aFirstLoadThatDoesNotPublishLeavesNothing() throws {
         let w = try TestWarehouse()
         let files = try Self.feed(in: w)
-        // The facts' indexes, which a first load drops and builds again (migration 0008).
-        let indexes = "SELECT string_agg(indexdef, '; ' ORDER BY indexdef) FROM pg_indexes WHERE schemaname = 'samtaler' AND tablename = 'fact_samtale'"
-        let migrated = try #require(try w.string(indexes))
+        // The indexes and key constraints of the four fact tables a first load COPYs into, which
+        // it drops and builds again (sql/definitions/41_samtaler.first_load_drop_indexes.sql).
+        let tables = "ARRAY['fact_samtale', 'fact_samtale_deltager', 'fact_minplan', 'fact_jobsoegningskrav']"
+        let indexes = """
+            SELECT string_agg(indexdef, '; ' ORDER BY indexdef) FROM pg_indexes
+            WHERE schemaname = 'samtaler' AND tablename = ANY (\(tables))
+            """
+        let constraints = """
+            SELECT string_agg(conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid), '; '
+                              ORDER BY conrelid::regclass::text, conname)
+            FROM pg_constraint WHERE conrelid IN (SELECT ('samtaler.' || t)::regclass FROM unnest(\(tables)) t)
+            """
+        let migrated = try #require(try w.string(indexes)), migratedConstraints = try #require(try w.string(constraints))
         #expect(migrated.contains("registrering_noegle") && migrated.contains("afholdt_dato_key") && migrated.contains("person_pseudonym"))
+        #expect(migrated.contains("fact_samtale_deltager_pkey") && migrated.contains("fact_minplan_registrering_noegle_key")
+                && migrated.contains("fact_jobsoegningskrav_pkey"))
         let refused = try w.load(files + [w.file("bad.jsonl", Array(repeating: "{", count: 5_000))], maxRejectRatio: 0.1)
         #expect(!refused.published)
         for table in try WarehouseState.factTables(w.conn) {
             #expect(try w.int("SELECT count(*) FROM samtaler.\(table)") == 0)
         }
         #expect(try w.string(indexes) == migrated, "a refused first load leaves the indexes as they were")
+        #expect(try w.string(constraints) == migratedConstraints)
         let again = try w.load(files)
         #expect(again.published && again.directLines > 12_000)
         #expect(try w.string(indexes) == migrated, "a first load builds every index it dropped")
-        #expect(try w.int("SELECT count(*) FROM pg_constraint WHERE conrelid = 'samtaler.fact_samtale'::regclass AND contype = 'u'") == 1)
+        #expect(try w.string(constraints) == migratedConstraints, "and every key constraint")
     }
 }

@@ -1,4 +1,4 @@
--- samtaler.first_load_build_indexes(): builds again, after a first load's COPY, the indexes that
+-- samtaler.first_load_build_indexes(): builds again, after a first load's COPYs, the indexes that
 -- first_load_drop_indexes() dropped in the same transaction (see that file for why).
 CREATE OR REPLACE FUNCTION samtaler.first_load_build_indexes() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET maintenance_work_mem = '256MB' AS $$

@@ -150,9 +150,9 @@ final class FirstLoad {
             try Table(conn, "samtaler.fact_minplan", "minplan_key", StageRowEncoder.minplanColumns, spooled: true),
             try Table(conn, "samtaler.fact_jobsoegningskrav", "jobsoegningskrav_key", StageRowEncoder.jobsoegningskravColumns, spooled: true),
         ]
-        // The facts' secondary indexes are built after the COPY, not row by row during it
-        // (sql/definitions/41_samtaler.first_load_drop_indexes.sql): a COPY into the table with its primary key only takes half the time.
-        // The table stays locked for this transaction; it has no rows for anyone to read yet.
+        // The indexes of the four fact tables written here are built after their COPYs, not row by
+        // row during them (sql/definitions/41_samtaler.first_load_drop_indexes.sql).
+        // The tables stay locked for this transaction; they have no rows for anyone to read yet.
         _ = try conn.scalar("SELECT samtaler.first_load_drop_indexes()")
         facts = try conn.copyInBinary("samtaler.fact_samtale", StageRowEncoder.factColumns)
         // Allocated last, after everything that can throw, so that no throw leaves it unfreed
@@ -251,16 +251,12 @@ final class FirstLoad {
         slots.deallocate()
     }
 
-    /// After the stream: ends the facts' COPY, builds their indexes, moves the key sequences past
-    /// the keys used (so the merge's own inserts get new ones), and copies in the participants, the
-    /// Min Plan and job search rows and the staged lines.
+    /// After the stream: ends the facts' COPY, copies in the participants and the Min Plan and job
+    /// search rows, builds the four tables' indexes, moves the key sequences past the keys used
+    /// (so the merge's own inserts get new ones), and copies in the staged lines.
     func finish() throws {
         while written < entered { try writeOldest() }
         try facts.finishBinary()
-        _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
-        for t in tables where t.nextKey > t.firstKey {
-            _ = try conn.execute("SELECT setval(\(t.sequence), $1)", [String(t.nextKey - 1)])
-        }
         let p = try conn.copyInBinary("samtaler.fact_samtale_deltager", StageRowEncoder.participantColumns)
         try participants.replay(into: p)
         try p.finishBinary()
@@ -269,6 +265,10 @@ final class FirstLoad {
             let copy = try conn.copyInBinary(t.name, t.columns)
             try rows.replay(into: copy)
             try copy.finishBinary()
+        }
+        _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
+        for t in tables where t.nextKey > t.firstKey {
+            _ = try conn.execute("SELECT setval(\(t.sequence), $1)", [String(t.nextKey - 1)])
         }
         let s = try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN")
         try staged.replay(into: s)
