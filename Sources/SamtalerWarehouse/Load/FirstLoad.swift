@@ -26,7 +26,7 @@ final class FirstLoad {
     private let conn: PGConnection
     private let encoder: StageRowEncoder
     private let batch: Int
-    private var seen: KeyFilter
+    private let seen: KeyFilter
     private var facts: PGCopyWriter
     /// Participants of the direct rows, the direct rows of Min Plan and job search, and the lines
     /// for staging: sent after the facts' COPY.
