@@ -28,6 +28,22 @@ import Testing
         }
     }
 
+    /// The keys' bits (the validator's shortcut past absent keys): every key of the object has its
+    /// bit in the object's signature, an escaped key by its unescaped bytes, the empty key too; a
+    /// key of a nested object only in that object's.
+    @Test func theSignatureHoldsEveryKeyOfItsObject() throws {
+        let text = #"{"a":1,"bb":[2,{"a":3}],"c\u0064":{"x":4},"e":null,"":5}"#
+        try withDocument(text) { d in
+            let members = Array(d.children(0))
+            let object = d.keySignature(0), nested = d.keySignature(members[2])
+            for key: StaticString in ["a", "bb", "cd", "e", ""] {
+                #expect(object & JSONDocument.keySignature(key) != 0, "\(key)")
+            }
+            #expect(nested == JSONDocument.keySignature("x"))
+            #expect(d.keySignature(members[0]) == ~0, "not an object: every key may be there")
+        }
+    }
+
     @Test func blankAgreesWithCharacterIsWhitespace() throws {
         let samples = [
             "", " ", "\t\n\r\u{0B}\u{0C}", "\r\n", " a ", "\u{01}", "\u{1F}", "\u{7F}", "\u{A0}", "\u{85}",

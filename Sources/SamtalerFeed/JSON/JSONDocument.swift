@@ -128,6 +128,28 @@ struct JSONDocument {
         return withBytes(k) { memcmp($0.baseAddress!, name.utf8Start, $0.count) == 0 }
     }
 
+    /// A key as one of 64 bits, from its length and its first and last byte: two keys with
+    /// different bits differ. `keySignature(object)` ORs the bits of an object's keys, so a key
+    /// whose bit it lacks is certainly not a member.
+    @inline(__always)
+    static func keySignature(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let first = bytes.first, let last = bytes.last else { return 1 }
+        return 1 << ((UInt64(bytes.count) &* 7 &+ UInt64(first) &* 3 &+ UInt64(last)) & 63)
+    }
+
+    @inline(__always)
+    static func keySignature(_ name: StaticString) -> UInt64 {
+        keySignature(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// The bits of every key of object `object` (all bits for anything else).
+    func keySignature(_ object: Int) -> UInt64 {
+        guard kind(object) == .object else { return ~0 }
+        var bits: UInt64 = 0
+        for i in children(object) { bits |= withBytes(nodes[i].key) { Self.keySignature($0) } }
+        return bits
+    }
+
     /// The member of object `object` with this key, searching from member `from` (a member of
     /// the object, or its end) to the end and then from the first member; nil when absent.
     func member(_ object: Int, _ name: StaticString, from: Int) -> Int? {

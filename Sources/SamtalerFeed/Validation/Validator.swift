@@ -460,10 +460,16 @@ struct Checker {
     let prefix: String
     var reasons: [Reason] = []
 
+    /// The object's keys as bits (JSONDocument.keySignature): a key whose bit is not set is
+    /// absent without a search. Most optional keys are absent from most lines, and a search for
+    /// an absent key reads every member.
+    private let keys: UInt64
+
     init(document: JSONDocument, object: Int, prefix: String) {
         self.document = document
         self.object = object
         self.prefix = prefix
+        keys = document.keySignature(object)
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
@@ -503,7 +509,7 @@ struct Checker {
 
     /// The member's node (null included), or nil when the key is absent.
     mutating func member(_ key: StaticString) -> Int? {
-        guard let i = document.member(object, key, from: cursor) else { return nil }
+        guard keys & JSONDocument.keySignature(key) != 0, let i = document.member(object, key, from: cursor) else { return nil }
         cursor = document.end(i)
         return i
     }
