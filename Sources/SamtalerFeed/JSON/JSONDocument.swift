@@ -51,7 +51,7 @@ struct JSONDocument {
         /// The member's key when the node is a value inside an object (`hasKey`).
         var key = Bytes()
         var hasKey = false
-        /// An integer's value.
+        /// An integer's value; an object's keys as bits (`keySignature(_:)`, set by the parser).
         var integer: Int64 = 0
     }
 
@@ -130,7 +130,8 @@ struct JSONDocument {
 
     /// A key as one of 64 bits, from its length and its first and last byte: two keys with
     /// different bits differ. `keySignature(object)` ORs the bits of an object's keys, so a key
-    /// whose bit it lacks is certainly not a member.
+    /// whose bit it lacks is certainly not a member (the validator's lookups), and a key whose bit
+    /// is not yet set is not a duplicate (the parser's check).
     @inline(__always)
     static func keySignature(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         guard let first = bytes.first, let last = bytes.last else { return 1 }
@@ -142,12 +143,11 @@ struct JSONDocument {
         keySignature(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
-    /// The bits of every key of object `object` (all bits for anything else).
+    /// The bits of every key of object `object` (all bits for anything else), as the parser
+    /// collected them to find duplicate keys.
+    @inline(__always)
     func keySignature(_ object: Int) -> UInt64 {
-        guard kind(object) == .object else { return ~0 }
-        var bits: UInt64 = 0
-        for i in children(object) { bits |= withBytes(nodes[i].key) { Self.keySignature($0) } }
-        return bits
+        kind(object) == .object ? UInt64(bitPattern: nodes[object].integer) : ~0
     }
 
     /// The member of object `object` with this key, searching from member `from` (a member of

@@ -181,6 +181,9 @@ private struct Frame {
     var count: Int32 = 0
     /// Built only once an object has many keys, so duplicate detection stays linear.
     var keySet: Set<KeyBytes>?
+    /// An object's keys so far as bits (JSONDocument.keySignature): a key whose bit is not set
+    /// is new without a search. Stored in the object's node when it closes.
+    var keys: UInt64 = 0
 }
 
 private struct Parser {
@@ -324,6 +327,7 @@ private struct Parser {
                 let top = frames.removeLast()
                 document.nodes[top.node].end = Int32(truncatingIfNeeded: document.nodes.count)
                 document.nodes[top.node].value.count = top.count
+                if top.isObject { document.nodes[top.node].integer = Int64(bitPattern: top.keys) }
             }
         }
     }
@@ -350,8 +354,12 @@ private struct Parser {
         let f = frames.count &- 1
         guard f >= 0 else { return }
         let object = frames[f].node
+        let signature = document.withBytes(key) { JSONDocument.keySignature($0) }
+        let seenBefore = frames[f].keys & signature != 0
+        frames[f].keys |= signature
         let duplicate: Bool
         if frames[f].count < Parser.linearKeyLimit {
+            guard seenBefore else { pendingKey = key; return }
             var found = false
             var k = object &+ 1
             let nodes = document.nodes.count
