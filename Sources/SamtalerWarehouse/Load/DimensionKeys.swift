@@ -30,5 +30,10 @@ extension Dimensions {
     }
 
     /// The indberetter's key; nil for an a-kasse the dimension does not know yet (the merge adds it).
-    func key(_ i: Indberetter) -> Int? { indberetter[i] }
+    func key(_ i: Indberetter) -> Int? {
+        switch i.type {
+        case .jobcenter: return jobcenter[i.kode]
+        case .akasse: return akasse[i.kode]
+        }
+    }
 }

@@ -6,15 +6,17 @@ import SamtalerFeed
 /// one source of truth) and the surrogate key of every code.
 public struct Dimensions: Sendable {
     public var reference: ReferenceData
-    public var samtaletype: [String: Int] = [:]
-    public var samtaleform: [String: Int] = [:]
-    public var deltagerrolle: [String: Int] = [:]
-    public var deltagelsesform: [String: Int] = [:]
-    public var kontaktgruppe: [Int: Int] = [:]
-    public var visitationsgruppe: [String: Int] = [:]
-    public var aldersgruppe: [String: Int] = [:]
-    public var koen: [String: Int] = [:]
-    public var indberetter: [Indberetter: Int] = [:]
+    var samtaletype = CodeMap()
+    var samtaleform = CodeMap()
+    var deltagerrolle = CodeMap()
+    var deltagelsesform = CodeMap()
+    var kontaktgruppe: [Int: Int] = [:]
+    var visitationsgruppe = CodeMap()
+    var aldersgruppe = CodeMap()
+    var koen = CodeMap()
+    /// The indberettere's keys by kode, a jobcentre's and an a-kasse's apart (`key(_:)`).
+    var jobcenter = CodeMap()
+    var akasse = CodeMap()
 
     /// Reads every dimension.
     public static func read(_ conn: PGConnection) throws -> Dimensions {
@@ -49,9 +51,9 @@ public struct Dimensions: Sendable {
             "koen": try table("SELECT koen, betegnelse FROM samtaler.dim_koen", "dim_koen"),
         ]
         var d = Dimensions(reference: try ReferenceData(tables: tables))
-        func keys(_ sql: String) throws -> [String: Int] {
+        func keys(_ sql: String) throws -> CodeMap {
             let r = try conn.execute(sql)
-            var m: [String: Int] = [:]
+            var m = CodeMap()
             for i in 0..<r.rowCount { if let k = r.value(i, 0), let v = r.int(i, 1) { m[k] = v } }
             return m
         }
@@ -66,13 +68,17 @@ public struct Dimensions: Sendable {
         for i in 0..<indberettere.rowCount {
             if let type = indberettere.value(i, 0).flatMap(Indberettertype.init(rawValue:)), let kode = indberettere.value(i, 1),
                let key = indberettere.int(i, 2) {
-                d.indberetter[Indberetter(type: type, kode: kode)] = key
+                switch type {
+                case .jobcenter: d.jobcenter[kode] = key
+                case .akasse: d.akasse[kode] = key
+                }
             }
         }
-        for (k, v) in try keys("SELECT kontaktgruppe::text, kontaktgruppe_key FROM samtaler.dim_kontaktgruppe") {
-            if let n = Int(k) { d.kontaktgruppe[n] = v }
+        let kontaktgrupper = try conn.execute("SELECT kontaktgruppe, kontaktgruppe_key FROM samtaler.dim_kontaktgruppe")
+        for i in 0..<kontaktgrupper.rowCount {
+            if let n = kontaktgrupper.int(i, 0), let v = kontaktgrupper.int(i, 1) { d.kontaktgruppe[n] = v }
         }
-        guard !d.samtaletype.isEmpty, !d.indberetter.isEmpty, d.koen["U"] != nil else {
+        guard !d.samtaletype.isEmpty, !d.jobcenter.isEmpty, d.koen["U"] != nil else {
             throw WarehouseError.configuration("the dimensions hold no reference data: run `samtaler migrate`")
         }
         return d
