@@ -3,9 +3,10 @@
 -- COPY, not row by row during it (PostgreSQL's own advice for populating a table; docs/
 -- performance.md, "The first load: every index after the COPYs"). Measured on the 1M-line
 -- bench: COPY of the rows into the indexed table 8.8-9.7 s; into the table with only its primary
--- key 3.9-4.5 s, then 1.05 s for the indexes; the participants' 304,564 rows 0.66-0.70 s into the table with its
--- primary key, 0.19-0.20 s without it and 0.15-0.16 s to build it. So every index goes, the
--- primary keys too: the keys arrive in order, but each row still costs a descent of the tree.
+-- key 3.9-4.5 s, then 1.05 s for the indexes; the participants' 304,564 rows 0.66-0.70 s into
+-- the table with its primary key, 0.19-0.20 s without it and 0.15-0.16 s to build it. So every
+-- index goes, the primary keys too: the keys arrive in order, but each row still costs a descent
+-- of the tree.
 -- The loader calls this before the facts' COPY of a first load and first_load_build_indexes()
 -- after the COPYs of all four tables, before the merge (which joins on the keys).
 --
