@@ -2,7 +2,8 @@
 /// (Dimensions, DimensionKeys.swift): open addressing over a table at most half full, hashed with
 /// FNV-1a over the code's UTF-8 bytes. `Dictionary<String, Int>` hashes with a seeded SipHash;
 /// its hashing was 4 % of a first load's samples for the six or so lookups of a line
-/// (docs/performance.md, "The first load: ...").
+/// (docs/performance.md, "The first load: every index after the COPYs, a blocked filter on huge
+/// pages, absent keys passed").
 struct CodeMap: Sendable {
     private var codes: [String?]
     private var values: [Int]

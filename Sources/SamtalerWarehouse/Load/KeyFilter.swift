@@ -52,9 +52,8 @@ final class KeyFilter {
     }
 
     /// A filter of 2^`log2Bits` bits (at least one block, 2^9) probed `probes` times a key, 1 to 7
-    /// (2^27 bits = 16 MiB and 7 probes
-    /// keep false positives under 0.5 % up to ten million keys; more keys only send more lines
-    /// through staging).
+    /// (2^27 bits = 16 MiB and 7 probes keep false positives under 0.5 % up to ten million keys;
+    /// more keys only send more lines through staging).
     init(log2Bits: Int = 27, probes: Int = 7) {
         let bits = 1 << max(log2Bits, 9)
         wordCount = bits / 64
@@ -82,9 +81,10 @@ final class KeyFilter {
     /// eight. The first load asks once for every line, and in a filter of 16-64 MiB each probe of a
     /// classic filter is a read from memory, on 4 KiB pages a miss of the TLB too: the seven probes
     /// of a classic filter took 691 samples of a 1M-line load's 13,085 (`perf record`), one block
-    /// on huge pages 206 (401 with the rest of `FirstLoad.add`). The price is a few false positives more at the
-    /// same size (at 12 bits a key and 7 probes 0.41 % once full against 0.33 %; at 5.4 bits and 4
-    /// probes 7.8 % against 7.6 %: docs/performance.md, "The first load's Bloom filter").
+    /// on huge pages 206 (401 with the rest of `FirstLoad.add`). The price is a few false
+    /// positives more at the same size (at 12 bits a key and 7 probes 0.41 % once full against
+    /// 0.33 %; at 5.4 bits and 4 probes 7.8 % against 7.6 %: docs/performance.md, "The first load:
+    /// every index after the COPYs, a blocked filter on huge pages, absent keys passed").
     func insert(_ key: RegistreringKey) -> Bool {
         let block = words + (Int(key.a & blockMask) << 3)
         var h = key.b
