@@ -26,6 +26,7 @@ import Testing
             #expect(map[c] == dictionary[c], "\(c)")
         }
         #expect(map[""] == nil)
-        #expect(CodeMap(["KATEGORI_1": 3, "": 4])[""] == 4)
+        map[""] = 4
+        #expect(map[""] == 4 && map.count == dictionary.count + 1)
     }
 }

@@ -16,11 +16,6 @@ struct CodeMap: Sendable {
         mask = 1
     }
 
-    init(_ pairs: [String: Int]) {
-        self.init()
-        for (code, value) in pairs { self[code] = value }
-    }
-
     var isEmpty: Bool { count == 0 }
 
     @inline(__always)
