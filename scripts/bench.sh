@@ -107,20 +107,19 @@ content() { psql_ -d "$1" -At -f sql/bench/content.sql; }
 # route, alternating, PAIRS times; the content of the load and of the route compared.
 declare -A r_load r_floor r_duck r_merge r_staged r_equal r_rss r_duckrss r_kept
 shape_run() {
-  local s=$1 f db lt=() ft=() dt=() mt=() kt=() k t kept
+  local s=$1 f db lt=() ft=() dt=() mt=() kt=() k t kept rss
   f=$(feed_of "$s")
   db=bench_load; [ "$s" = bench ] || db=bench_load_shape
   for ((k = 0; k < PAIRS; k++)); do
     fresh_db "$db"
-    t=$(run_timed "$dir/summary.json" $B load "$f" --database "dbname=$db" --rejects "$dir/rejects.jsonl" --json)
     # The load until its batch is published (what the floor and the route compare with), and
-    # the kept copy it writes after that, apart.
-    kept=$(python3 -c "import json; print(json.load(open('$dir/summary.json'))['kept_seconds'])")
-    lt+=("$(awk -v t="$t" -v k="$kept" 'BEGIN { printf "%.3f", t - k }')")
+    # the kept copy it writes after that, apart (load, above).
+    read -r t rss kept < <(load "$f" "$db")
+    r_rss[$s]=$rss
+    lt+=("$t")
     kt+=("$kept")
     mt+=("$(python3 -c "import json; print(json.load(open('$dir/summary.json'))['merge_seconds'])")")
     r_staged[$s]=$(python3 -c "import json; f = json.load(open('$dir/summary.json'))['first_load']; print(f['staged_later_versions'] + f['staged_other'])")
-    r_rss[$s]=$(awk '{ printf "%.0f", $1 / 1024 }' "$dir/summary.json.rss")
     if [ "$k" = 0 ]; then
       for t in $facts; do psql_ -d "$db" -c "\\copy samtaler.$t TO '$dir/$t.copy'"; echo "\\copy samtaler.$t FROM '$dir/$t.copy'"; done > "$dir/copies.psql"
     fi
@@ -147,9 +146,9 @@ for s in $SHAPES; do
   shape_run "$s"
 done
 # The later sections use the bench shape's warehouse.
-case " $SHAPES " in *" bench "*) ;; *) fresh_db bench_load; run_timed "$dir/summary.json" $B load "$(feed_of bench)" --database "dbname=bench_load" --rejects "$dir/rejects.jsonl" --json > /dev/null ;; esac
+case " $SHAPES " in *" bench "*) ;; *) fresh_db bench_load; read -r _ rss _ < <(load "$(feed_of bench)" bench_load); r_rss[bench]=$rss ;; esac
 psql_ -d postgres -c "DROP DATABASE IF EXISTS bench_load_shape WITH (FORCE)" -c "DROP DATABASE IF EXISTS bench_floor WITH (FORCE)" -c "DROP DATABASE IF EXISTS bench_duck WITH (FORCE)" 2>/dev/null
-rss_load=${r_rss[bench]:-$(awk '{ printf "%.0f", $1 / 1024 }' "$dir/summary.json.rss")}
+rss_load=${r_rss[bench]}
 t_load=$(median "${r_load[bench]:-0}")
 
 echo "== 2. the alternative: jsonb staging + INSERT ... SELECT (bench shape)" >&2
