@@ -97,15 +97,22 @@ public struct PGBinaryRowWriter: PGRowWriter, Sendable {
         out.append(contentsOf: b.prefix(16))
     }
 
+    /// A uuid column from its 16 bytes as two big-endian integers (`high` first).
+    @inlinable public mutating func uuid(high: UInt64, low: UInt64) {
+        field(length: 16)
+        big(high)
+        big(low)
+    }
+
     /// Fields written so far in the current row.
     @inlinable public var fieldCount: Int { fields }
 
     /// Appends the fields of `row`, the bytes of a row another writer began (its first two bytes,
     /// the field count, are skipped), `count` fields in all.
-    @inlinable public mutating func append(fieldsOf row: [UInt8], count: Int) {
+    @inlinable public mutating func append(fieldsOf row: ArraySlice<UInt8>, count: Int) {
         beginRow()
         fields += count
-        out.append(contentsOf: row[2...])
+        out.append(contentsOf: row.dropFirst(2))
     }
 
     /// Ends the row: writes its field count where it began.

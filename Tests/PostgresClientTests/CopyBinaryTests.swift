@@ -46,19 +46,33 @@ struct CopyBinaryTests {
                           0, 2, 0, 0, 0, 4, 0x61, 0x09, 0x62, 0x5C, 0, 0, 0, 4, 0xFF, 0xFF, 0xFF, 0xFF])
     }
 
-    /// A row begun by one writer is finished by another: its fields follow the new row's own.
+    /// A row begun by one writer is finished by another: its fields follow the new row's own. The
+    /// row lies amid other bytes (as a first load's direct rows lie in their chunk's bytes).
     @Test func appendsFieldsOfAnotherRow() {
-        var a = PGBinaryRowWriter(out: [])
+        var a = PGBinaryRowWriter(out: [9, 9])
         a.int16(1); a.null()
         #expect(a.fieldCount == 2)
+        let end = a.out.count
+        a.out.append(7)
         var b = PGBinaryRowWriter(out: [])
         b.int32(5)
-        b.append(fieldsOf: a.out, count: a.fieldCount)
+        b.append(fieldsOf: a.out[2..<end], count: a.fieldCount)
         b.bool(true)
         #expect(b.fieldCount == 4)
         b.end()
         #expect(b.out == [0, 4, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 2, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1, 1])
         #expect(b.fieldCount == 0)
+    }
+
+    /// A uuid from two integers is their 16 bytes, the first one's first, as from the bytes.
+    @Test func writesAUUIDFromTwoIntegers() {
+        let bytes: [UInt8] = (1...16).map { UInt8($0) }
+        var a = PGBinaryRowWriter(out: [])
+        a.uuid(bytes)
+        var b = PGBinaryRowWriter(out: [])
+        b.uuid(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
+        #expect(b.out == a.out)
+        #expect(b.out == [0, 0, 0, 0, 0, 16] + bytes)   // the field count (still 0), the length, the bytes
     }
 
     /// A value outside its column's range stops the program instead of wrapping around.

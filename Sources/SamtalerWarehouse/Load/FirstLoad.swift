@@ -88,14 +88,18 @@ final class FirstLoad {
     /// reading and the sending thread more time than encoding them again).
     private struct Waiting {
         let key: RegistreringKey
+        /// The indberetter's key (part of the natural key: the same for every version).
+        let indberetter: Int
         /// The position of the next older waiting row whose key is in the same bucket (or -1).
         let next: Int
         /// The current version's `registreret`: the latest, the first loaded on a tie.
         var registreret: Timestamp
         /// The earliest `registreret` of the versions that were not withdrawals.
         var foersteRegistreret: Timestamp?
-        /// The current version's row without its surrogate key, and its participants.
+        /// The current version's row without its surrogate key, and its participants, in its
+        /// chunk's bytes `rows`.
         var fact: StageRowEncoder.DirectFact
+        var rows: [UInt8]
     }
     private let window: Int
     /// The window: a ring of `mask + 1` slots (the window rounded up to a power of two; one slot
@@ -161,18 +165,19 @@ final class FirstLoad {
     }
 
     /// Takes one accepted line: into the window of direct rows, into a waiting row as a later
-    /// version, or aside for staging.
-    func add(_ p: Prepared, seq: Int64) throws {
-        let r = p.registrering
-        if let indberetter = try indberetterKey(r.indberetter) {
-            let key = RegistreringKey(p.noegle)
+    /// version, or aside for staging. `rows`: its chunk's bytes (PreparedChunk); `whole`: the line
+    /// prepared as a whole, for staging.
+    func add(_ d: DirectLine, rows: [UInt8], seq: Int64, whole: () throws -> Prepared) throws {
+        if let indberetter = try indberetterKey(d.indberetter) {
+            let key = d.key
             if !seen.insert(key) {
                 // A full window writes its oldest row first (with no window, the row itself, below).
                 if window > 0 && entered - written == window { try writeOldest() }
                 let b = bucket(key)
-                (slots + (entered & mask)).initialize(to: Waiting(key: key, next: buckets[b], registreret: r.registreret,
-                                                                foersteRegistreret: r.annulleret ? nil : r.registreret,
-                                                                fact: encoder.directFact(p, indberetter: indberetter)))
+                (slots + (entered & mask)).initialize(to: Waiting(key: key, indberetter: indberetter, next: buckets[b],
+                                                                registreret: d.registreret,
+                                                                foersteRegistreret: d.annulleret ? nil : d.registreret,
+                                                                fact: d.fact, rows: rows))
                 buckets[b] = entered
                 entered += 1
                 if window == 0 { try writeOldest() }
@@ -180,10 +185,11 @@ final class FirstLoad {
             }
             if let w = waitingRow(key) {
                 // The merge's rules, for two versions in one run (sql/definitions/30_samtaler.merge_stage.sql).
-                if !r.annulleret { w.pointee.foersteRegistreret = min(w.pointee.foersteRegistreret ?? r.registreret, r.registreret) }
-                if r.registreret > w.pointee.registreret {
-                    w.pointee.registreret = r.registreret
-                    w.pointee.fact = encoder.directFact(p, indberetter: indberetter)
+                if !d.annulleret { w.pointee.foersteRegistreret = min(w.pointee.foersteRegistreret ?? d.registreret, d.registreret) }
+                if d.registreret > w.pointee.registreret {
+                    w.pointee.registreret = d.registreret
+                    w.pointee.fact = d.fact
+                    w.pointee.rows = rows
                 }
                 folded += 1
                 return
@@ -192,6 +198,7 @@ final class FirstLoad {
         } else {
             staged_.stagedOther += 1
         }
+        let p = try whole()
         try staged.withBuffer { encoder.encode(p, seq: seq, into: &$0) }
         staged.rows += 1
     }
@@ -236,11 +243,17 @@ final class FirstLoad {
         let t = Table.index(w.fact.kind)
         let key = tables[t].nextKey
         if let rows = tables[t].rows {
-            try rows.withBuffer { encoder.encodeFact(w.fact, key: key, foersteRegistreret: nil, batch: batch, into: &$0) }
+            try rows.withBuffer {
+                encoder.encodeFact(w.fact, rows: w.rows, key: key, noegle: w.key, indberetter: w.indberetter,
+                                   foersteRegistreret: nil, batch: batch, into: &$0)
+            }
         } else {
-            try facts.withBuffer { encoder.encodeFact(w.fact, key: key, foersteRegistreret: w.foersteRegistreret, batch: batch, into: &$0) }
-            if !w.fact.participants.isEmpty {
-                try participants.withBuffer { encoder.encodeParticipants(w.fact, key: key, batch: batch, into: &$0) }
+            try facts.withBuffer {
+                encoder.encodeFact(w.fact, rows: w.rows, key: key, noegle: w.key, indberetter: w.indberetter,
+                                   foersteRegistreret: w.foersteRegistreret, batch: batch, into: &$0)
+            }
+            if w.fact.participants > 0 {
+                try participants.withBuffer { encoder.encodeParticipants(w.fact, rows: w.rows, key: key, batch: batch, into: &$0) }
             }
         }
         tables[t].nextKey += 1

@@ -99,8 +99,9 @@ final class KeyFilter {
 }
 
 /// The first 16 bytes of a registration's natural key (an HMAC) as two integers: the Bloom
-/// filter's hash functions and the first load's window index.
-struct RegistreringKey: Equatable {
+/// filter's hash functions, the first load's window index, and the `registrering_noegle` (a uuid)
+/// of its direct rows.
+struct RegistreringKey: Equatable, Sendable {
     let a: UInt64, b: UInt64
 
     init(_ k: [UInt8]) {

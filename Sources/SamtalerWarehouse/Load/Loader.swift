@@ -117,7 +117,7 @@ public final class Loader {
             // The contract's rule `future` is judged against this run's start (`started`, the batch's
             // `startet`): registreret may lie at most 5 minutes after it.
             let preparation = Preparation(validator: Validator(reference: dimensions.reference, loadStarted: Timestamp(started)),
-                                          pseudonymization: encoder.pseudonymization)
+                                          pseudonymization: encoder.pseudonymization, direct: first == nil ? nil : encoder)
             let counts = LineCounts()
             let files = options.files
             let pipeline = Pipeline<LineChunk, PreparedChunk>(
@@ -131,10 +131,15 @@ public final class Loader {
                         switch outcome {
                         case .accepted(let p):
                             counts.accepted += 1
-                            if let first {
-                                try first.add(p, seq: chunk.seq(line))
-                            } else {
-                                try stage?.withBuffer { encoder.encode(p, seq: chunk.seq(line), into: &$0) }
+                            try stage?.withBuffer { encoder.encode(p, seq: chunk.seq(line), into: &$0) }
+                        case .direct(let d):
+                            counts.accepted += 1
+                            let raw = UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count])
+                            try first?.add(d, rows: prepared.rows, seq: chunk.seq(line)) {
+                                guard let p = preparation.prepared(line: raw, truncated: line.truncated) else {
+                                    throw WarehouseError.internal("line \(line.number) of \(files[chunk.file]) was accepted and is not now")
+                                }
+                                return p
                             }
                         case .rejected(let id, let reasons):
                             counts.rejected += 1

@@ -49,40 +49,84 @@ struct Prepared: Sendable {
     let day: CivilDate?
 }
 
+/// An accepted line on a first load's direct path (FirstLoad), as the sending thread needs it: what
+/// decides where it goes and, encoded already, the row it becomes. Small, so that handing it to the
+/// sending thread copies little (a `Prepared` holds the whole registration).
+struct DirectLine: Sendable {
+    let key: RegistreringKey
+    let registreret: Timestamp
+    let annulleret: Bool
+    let indberetter: Indberetter
+    let fact: StageRowEncoder.DirectFact
+}
+
 /// What a worker makes of a chunk: for each line, in order, the prepared registration or the
 /// reasons it was rejected.
 struct PreparedChunk: Sendable {
     enum Outcome: Sendable {
         case accepted(Prepared)
+        /// Accepted, on a first load's direct path.
+        case direct(DirectLine)
         case rejected(id: String?, reasons: [Reason])
     }
     let lines: LineChunk
     let outcomes: [Outcome]
+    /// The direct lines' rows, back to back (`StageRowEncoder.directFact`).
+    let rows: [UInt8]
 }
 
 /// The part of a load that depends on nothing but the line itself: validating it against the
-/// contract and pseudonymizing what it holds. Runs on the worker threads.
-struct Preparation: Sendable {
+/// contract and pseudonymizing what it holds, and on a first load's direct path (`direct`, the
+/// load's encoder) encoding the fact row it becomes. Runs on the worker threads. A class: the
+/// sending thread's closure that prepares a line again holds it without copying the reference
+/// data (which costs a reference count per table, each line).
+final class Preparation: Sendable {
     let validator: Validator
     let pseudonymization: Pseudonymization
+    let direct: StageRowEncoder?
+
+    init(validator: Validator, pseudonymization: Pseudonymization, direct: StageRowEncoder?) {
+        self.validator = validator
+        self.pseudonymization = pseudonymization
+        self.direct = direct
+    }
 
     func prepare(_ chunk: LineChunk) -> PreparedChunk {
         var outcomes: [PreparedChunk.Outcome] = []
         outcomes.reserveCapacity(chunk.lines.count)
+        var rows: [UInt8] = []
+        if direct != nil { rows.reserveCapacity(chunk.lines.count * 256) }   // a row and its participants: 150-250 bytes
         chunk.bytes.withUnsafeBytes { all in
             for line in chunk.lines {
                 let bytes = UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count])
                 switch validator.validate(line: bytes, truncated: line.truncated) {
                 case .accepted(let r):
-                    let subject = Pseudonymization.subject(r)
-                    outcomes.append(.accepted(Prepared(registrering: r, noegle: pseudonymization.naturalKey(r),
-                                                       person: subject.map { pseudonymization.person($0.person, on: $0.day) },
-                                                       day: subject?.day)))
+                    let p = prepared(r)
+                    if let direct {
+                        outcomes.append(.direct(DirectLine(key: RegistreringKey(p.noegle), registreret: r.registreret,
+                                                           annulleret: r.annulleret, indberetter: r.indberetter,
+                                                           fact: direct.directFact(p, into: &rows))))
+                    } else {
+                        outcomes.append(.accepted(p))
+                    }
                 case .rejected(let id, let reasons):
                     outcomes.append(.rejected(id: id, reasons: reasons))
                 }
             }
         }
-        return PreparedChunk(lines: chunk, outcomes: outcomes)
+        return PreparedChunk(lines: chunk, outcomes: outcomes, rows: rows)
+    }
+
+    /// A line `prepare` made a `DirectLine` of, prepared again as a whole: for the few that go
+    /// through staging after all (FirstLoad). Nil if it is not accepted (it was).
+    func prepared(line: UnsafeRawBufferPointer, truncated: Bool) -> Prepared? {
+        guard case .accepted(let r) = validator.validate(line: line, truncated: truncated) else { return nil }
+        return prepared(r)
+    }
+
+    private func prepared(_ r: Registrering) -> Prepared {
+        let subject = Pseudonymization.subject(r)
+        return Prepared(registrering: r, noegle: pseudonymization.naturalKey(r),
+                        person: subject.map { pseudonymization.person($0.person, on: $0.day) }, day: subject?.day)
     }
 }

@@ -77,28 +77,31 @@ struct StageRowEncoder {
         """
 
     /// A registration seen for the first time (the first load's direct path), as far as it is
-    /// known before the other versions in the run are: its fact row from `registrering_noegle` on,
-    /// without what `encodeFact` adds, in COPY's binary format (starting with the row's field
-    /// count, still empty), and a conversation's participants' dimension keys.
-    struct DirectFact {
+    /// known from its own line: its fact row from `registreret` on, without what `encodeFact` adds,
+    /// in COPY's binary format (starting with the row's field count, still empty), and a
+    /// conversation's participants' dimension keys. Made on a worker thread (Preparation) into
+    /// the bytes of its chunk, which every direct line of the chunk shares: the sending thread
+    /// copies bytes that lie together, and no line costs an allocation of its own.
+    struct DirectFact: Sendable {
         let kind: Registreringstype
-        fileprivate let row: [UInt8]
-        fileprivate let fields: Int
-        /// deltagerrolle_key and deltagelsesform_key of each participant, in turn.
-        let participants: [Int]
+        /// The row is `count` bytes at `start` in its chunk's bytes, `fields` fields; then come 4
+        /// bytes for each of the `participants`: deltagerrolle_key and deltagelsesform_key, each
+        /// 2 bytes, little-endian.
+        fileprivate let start: Int
+        fileprivate let count: Int32
+        fileprivate let fields: UInt16
+        let participants: UInt16
     }
 
-    func directFact(_ p: Prepared, indberetter: Int) -> DirectFact {
+    /// Appends the direct fact of `p` to `rows` (a chunk's bytes) and says where it lies.
+    func directFact(_ p: Prepared, into rows: inout [UInt8]) -> DirectFact {
         let r = p.registrering
-        var row: [UInt8] = []
-        row.reserveCapacity(256)   // a row is 150-200 bytes: one allocation, no growing
-        var w = PGBinaryRowWriter(out: row)
-        row = []
-        w.uuid(p.noegle)
-        w.int32(indberetter)
+        let start = rows.count
+        var w = PGBinaryRowWriter(out: rows)
+        rows = []
         w.timestamp(r.registreret)
         w.bool(r.annulleret)
-        var participants: [Int] = []
+        var participants: Dimensions.SamtaleKeys?
         if r.registrering != .samtale {
             // fact_minplan and fact_jobsoegningskrav: the person on the day it was registered
             // (Pseudonymization.subject), and the counts.
@@ -122,52 +125,62 @@ struct StageRowEncoder {
         } else if case .samtale(let s)? = r.body {
             let keys = dimensions.keys(s)
             registrationColumns(s, keys, person: p.person, day: s.afholdtDato, &w)
-            if !r.annulleret && !s.deltagere.isEmpty {
-                participants.reserveCapacity(2 * s.deltagere.count)
-                for (rolle, form) in zip(keys.deltagerroller, keys.deltagelsesformer) {
-                    participants.append(rolle)
-                    participants.append(form)
-                }
-            }
+            if !r.annulleret && !s.deltagere.isEmpty { participants = keys }
         } else {
             registrationColumns(nil, nil, person: nil, day: nil, &w)
         }
-        return DirectFact(kind: r.registrering, row: w.out, fields: w.fieldCount, participants: participants)
+        let count = w.out.count - start
+        var n = 0
+        if let keys = participants {
+            for (rolle, form) in zip(keys.deltagerroller, keys.deltagelsesformer) {
+                withUnsafeBytes(of: (UInt16(rolle).littleEndian, UInt16(form).littleEndian)) { w.out.append(contentsOf: $0) }
+                n += 1
+            }
+        }
+        let fields = w.fieldCount
+        rows = w.out
+        return DirectFact(kind: r.registrering, start: start, count: Int32(count), fields: UInt16(fields), participants: UInt16(n))
     }
 
-    /// Appends the finished fact row of `f` under surrogate key `key`: what the merge would insert
-    /// for the registration, in the columns `factColumns`, `minplanColumns` or
+    /// Appends the finished fact row of `f` (in its chunk's bytes `rows`) under surrogate key
+    /// `key`, with its natural key `noegle` and indberetter's key `indberetter`: what the merge
+    /// would insert for the registration, in the columns `factColumns`, `minplanColumns` or
     /// `jobsoegningskravColumns`. `foersteRegistreret` (a conversation's only) is the earliest
     /// `registreret` of its versions that were not withdrawals (nil: none). In COPY's binary format
     /// (the COPY starts with `PGCopyBinary.header`): the server stores the values as they come
     /// instead of parsing text, about 30 % less of its time per row (docs/performance.md).
-    func encodeFact(_ f: DirectFact, key: Int64, foersteRegistreret: Timestamp?, batch: Int, into out: inout [UInt8]) {
+    func encodeFact(_ f: DirectFact, rows: [UInt8], key: Int64, noegle: RegistreringKey, indberetter: Int,
+                    foersteRegistreret: Timestamp?, batch: Int, into out: inout [UInt8]) {
         var w = PGBinaryRowWriter(out: out)
         out = []
         w.int64(Int(key))
-        w.append(fieldsOf: f.row, count: f.fields)
+        w.uuid(high: noegle.a, low: noegle.b)       // registrering_noegle: the key's 16 bytes
+        w.int32(indberetter)
+        w.append(fieldsOf: rows[f.start..<f.start + Int(f.count)], count: Int(f.fields))
         if f.kind == .samtale {
             if let t = foersteRegistreret { w.timestamp(t) } else { w.null() }   // foerste_registreret
-            w.int16(f.participants.count / 2)
+            w.int16(Int(f.participants))
         }
         w.int32(batch)
         w.end()
         out = w.out
     }
 
-    /// Appends the participant rows of `f` under conversation key `key` (numbered from 1, as the
-    /// merge does), in COPY's binary format like the facts (the COPY starts with
-    /// `PGCopyBinary.header`).
-    func encodeParticipants(_ f: DirectFact, key: Int64, batch: Int, into out: inout [UInt8]) {
+    /// Appends the participant rows of `f` (in its chunk's bytes `rows`) under conversation key
+    /// `key` (numbered from 1, as the merge does), in COPY's binary format like the facts (the
+    /// COPY starts with `PGCopyBinary.header`).
+    func encodeParticipants(_ f: DirectFact, rows: [UInt8], key: Int64, batch: Int, into out: inout [UInt8]) {
         var w = PGBinaryRowWriter(out: out)
         out = []
-        for i in 0..<f.participants.count / 2 {
+        var at = f.start + Int(f.count)
+        for i in 0..<Int(f.participants) {
             w.int64(Int(key))
             w.int16(i + 1)
-            w.int16(f.participants[2 * i])
-            w.int16(f.participants[2 * i + 1])
+            w.int16(Int(rows[at]) | Int(rows[at + 1]) << 8)
+            w.int16(Int(rows[at + 2]) | Int(rows[at + 3]) << 8)
             w.int32(batch)
             w.end()
+            at += 4
         }
         out = w.out
     }
