@@ -289,7 +289,9 @@ def main():
     sender.join()
     if failure:
         raise failure[0]
-    cur.execute("SELECT samtaler.first_load_build_indexes()")
+    # Every index first_load_drop_indexes dropped: the four fact tables' and the visitation history's.
+    cur.execute("""SELECT samtaler.first_load_build_indexes(ARRAY['samtaler.fact_samtale', 'samtaler.fact_samtale_deltager',
+                   'samtaler.fact_minplan', 'samtaler.fact_jobsoegningskrav', 'samtaler.fact_visitation']::regclass[])""")
     for t, c in KEY_COLUMN.items():
         if counts[t] > 0:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('samtaler.{t}', '{c}'), %s)", (first[t] + counts[t] - 1,))

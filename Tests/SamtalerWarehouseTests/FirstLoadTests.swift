@@ -172,9 +172,10 @@ import Testing
     @Test func aFirstLoadThatDoesNotPublishLeavesNothing() throws {
         let w = try TestWarehouse()
         let files = try Self.feed(in: w)
-        // The indexes and key constraints of the four fact tables a first load COPYs into, which
-        // it drops and builds again (sql/definitions/41_samtaler.first_load_drop_indexes.sql).
-        let tables = "ARRAY['fact_samtale', 'fact_samtale_deltager', 'fact_minplan', 'fact_jobsoegningskrav']"
+        // The indexes and key constraints of the four fact tables a first load COPYs into and of
+        // the visitation history, which it drops and builds again
+        // (sql/definitions/41_samtaler.first_load_drop_indexes.sql).
+        let tables = "ARRAY['fact_samtale', 'fact_samtale_deltager', 'fact_minplan', 'fact_jobsoegningskrav', 'fact_visitation']"
         let indexes = """
             SELECT string_agg(indexdef, '; ' ORDER BY indexdef) FROM pg_indexes
             WHERE schemaname = 'samtaler' AND tablename = ANY (\(tables))
@@ -187,7 +188,7 @@ import Testing
         let migrated = try #require(try w.string(indexes)), migratedConstraints = try #require(try w.string(constraints))
         #expect(migrated.contains("registrering_noegle") && migrated.contains("afholdt_dato_key") && migrated.contains("person_pseudonym"))
         #expect(migrated.contains("fact_samtale_deltager_pkey") && migrated.contains("fact_minplan_registrering_noegle_key")
-                && migrated.contains("fact_jobsoegningskrav_pkey"))
+                && migrated.contains("fact_jobsoegningskrav_pkey") && migrated.contains("fact_visitation_fra"))
         let refused = try w.load(files + [w.file("bad.jsonl", Array(repeating: "{", count: 5_000))], maxRejectRatio: 0.1)
         #expect(!refused.published)
         for table in try WarehouseState.factTables(w.conn) {

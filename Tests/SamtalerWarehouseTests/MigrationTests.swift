@@ -207,7 +207,7 @@ import Testing
         let report = try Migrator(conn: old.conn, sqlDirectory: TestWarehouse.root + "/sql").run()
         #expect(report.rebaselined.count == 9)
         #expect(report.applied == ["0010_definitions_and_danish_batch", "0011_analysts_names_path_sandbox", "0012_history", "0013_kept_samtale", "0014_merge_indexes_in_memory",
-                                  "0015_kept_blocks_uncompressed"])
+                                  "0015_kept_blocks_uncompressed", "0016_first_load_build_indexes_per_table"])
         #expect(try Self.catalog(old.conn) == Self.catalog(fresh.conn))
         // The history starts where each got it: the fresh one before its first load, the old one
         // after the batch it had (its earlier versions were never kept).

@@ -1,6 +1,7 @@
 -- samtaler.finish_first_load(p_batch): the end of a first load's direct path
 -- (Sources/SamtalerWarehouse/Load/FirstLoad.swift, docs/performance.md "The first load").
 -- uses: 21_samtaler.insert_visitation.sql
+-- uses: 42_samtaler.first_load_build_indexes.sql
 --
 -- Into a warehouse without conversations the loader COPYs each conversation registration it has
 -- certainly not met before in the run straight into fact_samtale (and its participants into
@@ -13,14 +14,14 @@
 -- through insert_visitation, 21), as recompute_visitation (20) builds it for the persons a load touched, but without first
 -- listing every person to join the facts with: one scan of the facts fewer and no join (the 1M
 -- all-new first load: this function 1.35-1.43 s against 2.15-2.60 s, alternating;
--- docs/performance.md). The warehouse had no conversations before this load, so it had no
--- history either; the DELETE is for certainty.
+-- docs/performance.md). The history is empty (first_load_drop_indexes, 41, refuses a first load
+-- otherwise and dropped its indexes): they are built after the INSERT.
 CREATE OR REPLACE FUNCTION samtaler.finish_first_load(p_batch integer)
 RETURNS TABLE (new bigint, withdrawn bigint)
 LANGUAGE plpgsql SET work_mem = '256MB' SET jit = off AS $$
 BEGIN
-    DELETE FROM samtaler.fact_visitation;
     PERFORM samtaler.insert_visitation('samtaler.fact_samtale f', p_batch);
+    PERFORM samtaler.first_load_build_indexes(ARRAY['samtaler.fact_visitation']::regclass[]);
     RETURN QUERY SELECT count(*) FILTER (WHERE NOT f.annulleret), count(*) FILTER (WHERE f.annulleret)
     FROM samtaler.fact_samtale f;
 END $$;

@@ -7,7 +7,7 @@
 --   samtaler_indlaeser   the nightly load: runs the first load's index functions and
 --                        hold_merge_indexes (SECURITY DEFINER)
 --   samtaler_rapport also records the extracts it makes, through registrer_udtraek (SECURITY DEFINER)
-REVOKE ALL ON FUNCTION samtaler.first_load_drop_indexes(), samtaler.first_load_build_indexes(), samtaler.hold_merge_indexes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION samtaler.first_load_drop_indexes(), samtaler.first_load_build_indexes(regclass[]), samtaler.hold_merge_indexes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION samtaler.registrer_udtraek(text, integer, integer, boolean, integer, integer, text, integer[], timestamptz) FROM PUBLIC;
 DO $$
 BEGIN
@@ -21,7 +21,7 @@ BEGIN
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'samtaler_indlaeser') THEN
         GRANT SELECT ON ALL TABLES IN SCHEMA rapport TO samtaler_indlaeser;
-        GRANT EXECUTE ON FUNCTION samtaler.first_load_drop_indexes(), samtaler.first_load_build_indexes(), samtaler.hold_merge_indexes()
+        GRANT EXECUTE ON FUNCTION samtaler.first_load_drop_indexes(), samtaler.first_load_build_indexes(regclass[]), samtaler.hold_merge_indexes()
             TO samtaler_indlaeser;
     END IF;
 END $$;

@@ -279,7 +279,10 @@ final class FirstLoad {
             try rows.replay(into: copy)
             try copy.finishBinary()
         }
-        _ = try conn.scalar("SELECT samtaler.first_load_build_indexes()")
+        _ = try conn.scalar("""
+            SELECT samtaler.first_load_build_indexes(ARRAY['samtaler.fact_samtale', 'samtaler.fact_samtale_deltager',
+                                                           'samtaler.fact_minplan', 'samtaler.fact_jobsoegningskrav']::regclass[])
+            """)
         for t in tables where t.nextKey > t.firstKey {
             _ = try conn.execute("SELECT setval(\(t.sequence), $1)", [String(t.nextKey - 1)])
         }

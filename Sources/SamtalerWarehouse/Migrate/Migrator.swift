@@ -16,7 +16,7 @@ import SamtalerPseudonym
 /// the file): history is never rewritten in place. docs/architecture.md, "SQL".
 public struct Migrator {
     /// The schema version this binary was written for: the highest migration number it knows.
-    public static let schemaVersion = 15
+    public static let schemaVersion = 16
     /// The advisory lock every writer (load, migrate) takes, so two never interleave.
     public static let writerLockKey: Int64 = 0x5341_4D54_414C_4552  // "SAMTALER"
 
