@@ -112,8 +112,9 @@ public final class Loader {
             let mergeIndexes = first == nil ? MergeIndexReader(reconnect: reconnect) : nil
             let stage = first == nil ? try conn.copyIn("COPY pg_temp.samtaler_stage (\(StageRowEncoder.columns)) FROM STDIN") : nil
             // This thread reads; `threads` workers validate and pseudonymize chunks of lines side by
-            // side; one more encodes and sends them in the order read, writes the rejects and counts
-            // (Pipeline): each accepted line goes to the first load or to staging.
+            // side (on a first load's direct path they encode the fact rows too); one more encodes
+            // and sends them in the order read, writes the rejects and counts (Pipeline): each
+            // accepted line goes to the first load or to staging.
             // The contract's rule `future` is judged against this run's start (`started`, the batch's
             // `startet`): registreret may lie at most 5 minutes after it.
             let preparation = Preparation(validator: Validator(reference: dimensions.reference, loadStarted: Timestamp(started)),

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs the load on several cores: the thread that reads the feed `put`s chunks of lines, `workers`
-/// threads `transform` them (validate, pseudonymize) side by side, and one more thread `consume`s
-/// the results strictly in the order they were put (encodes them and sends them with COPY, writes
-/// rejects, counts). Because only the transform runs in parallel and it depends on nothing but its
+/// threads `transform` them (validate, pseudonymize; on a first load encode) side by side, and one
+/// more thread `consume`s the results strictly in the order they were put (encodes them or copies
+/// the encoded rows and sends them with COPY, writes rejects, counts). Because only the transform runs in parallel and it depends on nothing but its
 /// own chunk, the run's result is the same for any number of workers (docs/performance.md, "More
 /// cores").
 ///

@@ -36,7 +36,8 @@ struct LineChunk: Sendable {
     func seq(_ line: Line) -> Int64 { Int64(file) << 40 | Int64(line.number) }
 }
 
-/// An accepted line, pseudonymized: what the consuming thread encodes and sends. The person's
+/// An accepted line, pseudonymized: what the consuming thread encodes and sends into staging (on
+/// a first load's direct path the worker encodes it itself: DirectLine). The person's
 /// pseudonym and the registration's keyed natural key are the costly part (two HMACs), made on
 /// the worker threads.
 struct Prepared: Sendable {
@@ -60,8 +61,8 @@ struct DirectLine: Sendable {
     let fact: StageRowEncoder.DirectFact
 }
 
-/// What a worker makes of a chunk: for each line, in order, the prepared registration or the
-/// reasons it was rejected.
+/// What a worker makes of a chunk: for each line, in order, the prepared registration (on a first
+/// load's direct path its direct line) or the reasons it was rejected.
 struct PreparedChunk: Sendable {
     enum Outcome: Sendable {
         case accepted(Prepared)
