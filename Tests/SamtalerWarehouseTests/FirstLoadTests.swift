@@ -131,6 +131,32 @@ import Testing
         }
     }
 
+    /// A feed where two of every three lines are rejected: every chunk of lines has fewer than half
+    /// its lines entering the window, so those rows get copies of their own bytes instead of
+    /// sharing their chunk's (FirstLoad.endChunk), and the warehouse is still the one the staged
+    /// path builds; with a small window, rows are copied that a later version replaced too.
+    @Test(arguments: [nil, 64] as [Int?])
+    func aFeedMostlyOfRejectedLinesLoadsTheSameDirectly(window: Int?) throws {
+        let staged = try TestWarehouse(), direct = try TestWarehouse()
+        var options = SyntheticFeedOptions(rows: 6_000, seed: 79, invalidShare: 0)
+        options.profile = .corrections
+        let generated = staged.dir + "/gen.jsonl"
+        _ = try SyntheticFeed.write(to: generated, options: options, reference: ReferenceData.load(directory: TestWarehouse.root + "/sql/reference"))
+        let valid = try String(contentsOfFile: generated, encoding: .utf8).split(separator: "\n").map(String.init)
+        let feed = staged.file("mostly-rejected.jsonl", valid.flatMap { [$0, "{}", #"{"registrering": "samtale"}"#] })
+        let viaStage = try staged.load([feed]) { $0.directFirstLoad = false }
+        let viaDirect = try direct.load([feed]) { $0.firstLoadWindow = window }
+
+        #expect(viaDirect.accepted == valid.count && viaDirect.rejected == 2 * valid.count)
+        #expect(viaDirect.directLines > valid.count / 2)
+        #expect(try WarehouseState.published(direct.conn) == WarehouseState.published(staged.conn))
+        #expect(try direct.string(Self.visitation) == staged.string(Self.visitation))
+        for field in [\LoadSummary.read, \.accepted, \.rejected, \.new, \.changed, \.withdrawn, \.unchanged] {
+            #expect(viaDirect[keyPath: field] == viaStage[keyPath: field])
+        }
+        #expect(viaDirect.byRegistrering == viaStage.byRegistrering)
+    }
+
     /// The hand-made versions alone, on the direct path: each registration ends as the versioning
     /// rules say (docs/feed.md), worked out by hand.
     /// With the window, the later versions are folded into the waiting rows; without it, the merge

@@ -151,6 +151,7 @@ public final class Loader {
                         }
                     }
                 }
+                first?.endChunk(lines: chunk.lines.count)
             }
             do {
                 defer { counts.add(to: &summary) }

@@ -142,6 +142,14 @@ struct StageRowEncoder {
         return DirectFact(kind: r.registrering, start: start, count: Int32(count), fields: UInt16(fields), participants: UInt16(n))
     }
 
+    /// The bytes of `f` (its row and its participants) out of its chunk's bytes `rows` into an array
+    /// of their own, and `f` as it lies there.
+    static func detach(_ f: DirectFact, from rows: [UInt8]) -> (fact: DirectFact, rows: [UInt8]) {
+        let end = f.start + Int(f.count) + 4 * Int(f.participants)
+        return (DirectFact(kind: f.kind, start: 0, count: f.count, fields: f.fields, participants: f.participants),
+                Array(rows[f.start..<end]))
+    }
+
     /// Appends the finished fact row of `f` (in its chunk's bytes `rows`) under surrogate key
     /// `key`, with its natural key `noegle` and indberetter's key `indberetter`: what the merge
     /// would insert for the registration, in the columns `factColumns`, `minplanColumns` or
