@@ -1,18 +1,18 @@
 -- samtaler.first_load_drop_indexes(): a first load builds the indexes of the fact tables it COPYs
 -- into (fact_samtale, fact_samtale_deltager, fact_minplan, fact_jobsoegningskrav) and of the
--- visitation history after their rows are in, not row by row (PostgreSQL's own advice for populating a table; docs/
--- performance.md, "The first load: every index after the COPYs"). Measured on the 1M-line
--- bench: COPY of the rows into the indexed table 8.8-9.7 s; into the table with only its primary
--- key 3.9-4.5 s, then 1.05 s for the indexes; the participants' 304,564 rows 0.66-0.70 s into
--- the table with its primary key, 0.19-0.20 s without it and 0.15-0.16 s to build it. So every
--- index goes, the primary keys too: the keys arrive in order, but each row still costs a descent
--- of the tree.
+-- visitation history after their rows are in, not row by row (PostgreSQL's own advice for
+-- populating a table; docs/performance.md, "The first load: every index after the COPYs").
+-- Measured on the 1M-line bench: COPY of the rows into the indexed table 8.8-9.7 s; into the
+-- table with only its primary key 3.9-4.5 s, then 1.05 s for the indexes; the participants'
+-- 304,564 rows 0.66-0.70 s into the table with its primary key, 0.19-0.20 s without it and
+-- 0.15-0.16 s to build it. So every index goes, the primary keys too: the keys arrive in order,
+-- but each row still costs a descent of the tree.
 -- The loader calls this before the facts' COPY of a first load and first_load_build_indexes()
 -- for the four tables after their COPYs, before the merge (which joins on the keys). The visitation
 -- history (fact_visitation) is built from scratch too, by finish_first_load (40), which builds
--- its indexes after its INSERT: 54,125 rows of the 1M corrections-heavy feed 0.54 s into the
--- indexed table, against 0.30 s into the bare one and 0.08 s for its two indexes; 99,905 rows of
--- the all-new feed 0.97 s against 0.51 + 0.13 s.
+-- its indexes after its INSERT: the 99,905 rows of the 1M all-new feed took 0.97 s into the
+-- indexed table (the query that makes them included), 0.51 s into the bare one and 0.13 s for its
+-- two indexes after.
 --
 -- The loading role does not own the tables, so the two functions run as their owner (SECURITY
 -- DEFINER; execute rights in 90_grants.sql) and do the DDL only for tables without rows, inside

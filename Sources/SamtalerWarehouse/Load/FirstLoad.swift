@@ -206,7 +206,7 @@ final class FirstLoad {
     /// Where the rows that entered from the chunk being added begin (`endChunk`).
     private var chunkEntered = 0
 
-    /// After the last line of a chunk of `lines` lines (`rows`: its bytes). The rows that entered
+    /// After the last line of a chunk of `lines` lines. The rows that entered
     /// from it share its bytes, which stay in memory while any of them waits. If fewer than half its
     /// lines entered (the rest rejected, or versions folded into older rows), each of those gets a
     /// copy of its own bytes, so that a feed of few first-seen lines a chunk cannot hold a chunk's
