@@ -129,13 +129,13 @@ public final class Loader {
                 try chunk.bytes.withUnsafeBytes { all in
                     for (line, outcome) in zip(chunk.lines, prepared.outcomes) {
                         counts.read += 1
+                        let raw = UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count])
                         switch outcome {
                         case .accepted(let p):
                             counts.accepted += 1
                             try stage?.withBuffer { encoder.encode(p, seq: chunk.seq(line), into: &$0) }
                         case .direct(let d):
                             counts.accepted += 1
-                            let raw = UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count])
                             try first?.add(d, rows: prepared.rows, seq: chunk.seq(line)) {
                                 guard let p = preparation.prepared(line: raw, truncated: line.truncated) else {
                                     throw WarehouseError.internal("line \(line.number) of \(files[chunk.file]) was accepted and is not now")
@@ -146,7 +146,7 @@ public final class Loader {
                             counts.rejected += 1
                             for key in Set(reasons.map(\.key)) { counts.rejectedByRule[key, default: 0] += 1 }
                             try rejects.write(file: files[chunk.file], line: line.number, id: id, reasons: reasons,
-                                              raw: UnsafeRawBufferPointer(rebasing: all[line.start..<line.start + line.count]),
+                                              raw: raw,
                                               truncated: line.truncated)
                         }
                     }
